@@ -1,0 +1,41 @@
+# The two newcomer commands: `make run` and `make test` (see README.md).
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+FLASK := $(BIN)/flask --app angela
+INSTALLED := $(VENV)/.installed
+
+.PHONY: setup run test lint bench db
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(INSTALLED)
+
+# A secret key of this machine's own, kept in the git-ignored instance folder.
+instance/secret_key:
+	mkdir -p instance
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+
+db: setup instance/secret_key
+	ANGELA_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
+	ANGELA_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) seed
+
+run: db
+	ANGELA_SECRET_KEY=$$(cat instance/secret_key) PORT=$(PORT) \
+		$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy angela
+	ANGELA_DATABASE_URL=sqlite:// ANGELA_SECRET_KEY=lint $(FLASK) db check
+
+test: lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/nearest.py

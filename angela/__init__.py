@@ -1,0 +1,33 @@
+"""Où est Angela ? — the refuge locator of Melun Val de Seine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, commands."""
+    from angela import api, cli, config, database, refuges
+    from angela.extensions import db, migrate
+
+    app = Flask(__name__)
+    if test_config is None:
+        app.config.from_mapping(config.from_environment(app.instance_path))
+    else:
+        app.config.from_mapping(config.from_environment(app.instance_path, {"ANGELA_ENV": "development"}))
+        app.config.from_mapping(test_config)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=config.MIGRATIONS_DIRECTORY)
+    database.init_app(app)
+    refuges.init_app(app)
+
+    app.register_blueprint(api.bp)
+    app.register_blueprint(api.health_bp)
+    api.register_error_handlers(app)
+    cli.init_app(app)
+    return app

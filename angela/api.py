@@ -1,0 +1,267 @@
+"""The public JSON API v1 (`/api/v1/`) and the health probe (`/healthz`).
+
+Endpoints parse their parameters, ask the refuge directory, and serialise.
+No visitor position is logged or stored: the nearest lookup runs in memory.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from angela import database, openapi, refuges, territory
+from angela.catalog import walking_minutes
+from angela.hours import PARIS, OpenStatus
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+health_bp = Blueprint("health", __name__)
+
+MAX_QUERY_LENGTH = 1024
+MAX_VALUE_LENGTH = 64
+DEFAULT_LIMIT, MAX_LIMIT = 5, 20
+_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+_SPACED_OFFSET = re.compile(r"^(.*\d) (\d{2}:?\d{2})$")
+
+
+class ApiError(Exception):
+    """A client mistake, answered as JSON with a 4xx status."""
+
+    def __init__(self, status: int, code: str, message: str, parameter: str | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.parameter = status, code, message, parameter
+
+
+def error_response(status: int, code: str, message: str, parameter: str | None = None) -> Response:
+    body = {"error": {"code": code, "message": message, "parameter": parameter}}
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+# --- parameters -------------------------------------------------------------
+
+
+def _raw(name: str, required: bool = False) -> str | None:
+    values = request.args.getlist(name)
+    if not values:
+        if required:
+            raise ApiError(400, "missing_parameter", f"Le paramètre « {name} » est requis.", name)
+        return None
+    if len(values) > 1:
+        raise ApiError(400, "repeated_parameter", f"« {name} » est donné plusieurs fois.", name)
+    if len(values[0]) > MAX_VALUE_LENGTH:
+        raise ApiError(400, "value_too_long", f"La valeur de « {name} » est trop longue.", name)
+    return values[0]
+
+
+def _coordinate(name: str, bound: float) -> float:
+    raw = _raw(name, required=True) or ""
+    if not _DECIMAL.fullmatch(raw.strip()):
+        message = f"« {name} » doit être un nombre décimal (ex. 48.5391)."
+        raise ApiError(400, "invalid_number", message, name)
+    value = float(raw)
+    if not math.isfinite(value) or not -bound <= value <= bound:
+        message = f"« {name} » doit être compris entre -{bound:g} et {bound:g}."
+        raise ApiError(400, "out_of_range", message, name)
+    return value
+
+
+def _limit() -> int:
+    raw = _raw("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        message = f"« limit » doit être un entier de 1 à {MAX_LIMIT}."
+        raise ApiError(400, "invalid_limit", message, "limit")
+    return int(raw)
+
+
+def _flag(name: str) -> bool:
+    raw = _raw(name)
+    if raw in (None, "", "0", "false"):
+        return False
+    if raw in ("1", "true"):
+        return True
+    raise ApiError(400, "invalid_flag", f"« {name} » vaut 1 ou 0.", name)
+
+
+def _moment() -> datetime:
+    raw = _raw("at")
+    if raw is None:
+        return datetime.now(PARIS)
+    # An unencoded "+" in a query string arrives as a space.
+    text = _SPACED_OFFSET.sub(r"\1+\2", raw.strip())
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or "T" not in text.upper():
+        message = "« at » doit être une date et heure ISO 8601 avec décalage, ex. 2026-11-26T22:30:00+01:00."
+        raise ApiError(400, "invalid_datetime", message, "at")
+    return moment
+
+
+# --- serialisation ----------------------------------------------------------
+
+
+def directions_url(refuge: refuges.Refuge) -> str:
+    """Return a walking route to the refuge that phones open in their map app."""
+    query = urlencode(
+        {"api": "1", "destination": f"{refuge.lat},{refuge.lon}", "travelmode": "walking"}
+    )
+    return f"https://www.google.com/maps/dir/?{query}"
+
+
+def commune_json(code: str) -> dict[str, str]:
+    commune = territory.communes_by_code()[code]
+    return {"code": commune.code, "name": commune.name}
+
+
+def refuge_json(refuge: refuges.Refuge, status: OpenStatus, *, with_position: bool = True) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": refuge.id,
+        "name": refuge.name,
+        "category": refuge.category,
+        "address": refuge.address,
+        "postcode": refuge.postcode,
+        "commune": commune_json(refuge.commune_code),
+    }
+    if with_position:
+        body["lat"], body["lon"] = refuge.lat, refuge.lon
+    body.update(
+        phone=refuge.phone,
+        opening_hours=refuge.opening_hours,
+        open_now=status.open_now,
+        next_change=status.next_change.isoformat() if status.next_change else None,
+        directions_url=directions_url(refuge),
+    )
+    return body
+
+
+# --- endpoints --------------------------------------------------------------
+
+
+@bp.get("/refuges/nearest")
+def refuges_nearest() -> Response:
+    if len(request.query_string) > MAX_QUERY_LENGTH:
+        raise ApiError(414, "query_too_long", "La requête est trop longue.")
+    lat, lon = _coordinate("lat", 90), _coordinate("lon", 180)
+    limit, open_only, moment = _limit(), _flag("open_now"), _moment()
+    directory = refuges.directory()
+    found = directory.nearest(lat, lon, limit, open_at=moment if open_only else None)
+    commune = territory.commune_at(lat, lon)
+    items = []
+    for refuge, distance in found:
+        metres = round(distance)
+        item = refuge_json(refuge, directory.status(refuge, moment))
+        item.update(distance_m=metres, walking_minutes=walking_minutes(metres))
+        items.append(item)
+    response = jsonify(
+        origin={"lat": lat, "lon": lon},
+        within_territory=commune is not None,
+        commune={"code": commune.code, "name": commune.name} if commune else None,
+        refuges=items,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/refuges")
+def refuges_collection() -> Response:
+    directory = refuges.directory()
+    moment = datetime.now(PARIS)
+    features = [
+        {
+            "type": "Feature",
+            "id": refuge.id,
+            "geometry": {"type": "Point", "coordinates": [refuge.lon, refuge.lat]},
+            "properties": refuge_json(refuge, directory.status(refuge, moment), with_position=False),
+        }
+        for refuge in directory.refuges
+    ]
+    response = jsonify(type="FeatureCollection", features=features)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/refuges/<int:refuge_id>")
+def refuges_show(refuge_id: int) -> Response:
+    directory = refuges.directory()
+    refuge = directory.get(refuge_id)
+    if refuge is None:
+        raise ApiError(404, "not_found", "Ce refuge n'existe pas ou n'est plus actif.")
+    return jsonify(refuge_json(refuge, directory.status(refuge, datetime.now(PARIS))))
+
+
+@bp.get("/communes")
+def communes_list() -> Response:
+    directory = refuges.directory()
+    counts: dict[str, int] = {}
+    for refuge in directory.refuges:
+        counts[refuge.commune_code] = counts.get(refuge.commune_code, 0) + 1
+    return jsonify(
+        communes=[
+            {
+                "code": commune.code,
+                "name": commune.name,
+                "lat": commune.lat,
+                "lon": commune.lon,
+                "refuge_count": counts.get(commune.code, 0),
+            }
+            for commune in territory.communes()
+        ]
+    )
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> Response:
+    return jsonify(openapi.document())
+
+
+@health_bp.get("/healthz")
+def health_check() -> tuple[Response, int]:
+    if database.is_reachable():
+        return jsonify(status="ok"), 200
+    return jsonify(status="unavailable"), 503
+
+
+# --- errors -----------------------------------------------------------------
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every error under /api/ in JSON, never as an HTML page."""
+
+    @app.errorhandler(ApiError)
+    def _api_error(error: ApiError) -> Response:
+        return error_response(error.status, error.code, error.message, error.parameter)
+
+    @app.errorhandler(SQLAlchemyError)
+    def _database_error(error: SQLAlchemyError) -> Response | tuple[str, int]:
+        current_app.logger.error("database unavailable: %s", type(error).__name__)
+        message = "Service momentanément indisponible. Réessayez dans un instant."
+        if not request.path.startswith("/api/"):
+            return message, 503
+        return error_response(503, "unavailable", message)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException) -> Response | HTTPException:
+        if not request.path.startswith("/api/"):
+            return error
+        status = error.code or 500
+        code = (error.name or "error").lower().replace(" ", "_")
+        return error_response(status, code, _HTTP_MESSAGES.get(status, error.name))
+
+
+_HTTP_MESSAGES = {
+    404: "Cette adresse de l'API n'existe pas.",
+    405: "Méthode non autorisée sur cette adresse.",
+    500: "Erreur interne du service.",
+}

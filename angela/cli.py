@@ -1,0 +1,70 @@
+"""Command-line interface: `flask --app angela merchants import|export`, `seed`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from angela import exchange
+from angela.refuges import paris_today
+
+SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "merchants.csv"
+
+merchants_cli = AppGroup("merchants", help="Import and export merchants as CSV.")
+
+
+@merchants_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report, change nothing.")
+def merchants_import(file: Path, dry_run: bool) -> None:
+    """Import FILE: every row is checked first; any error changes nothing."""
+    plan = exchange.plan_import(file.read_bytes(), paris_today())
+    _report_or_exit(plan)
+    counts = plan.counts if dry_run else exchange.apply_import(plan)
+    prefix = "dry run, nothing changed: would have " if dry_run else ""
+    click.echo(
+        f"{prefix}created {counts['created']}, updated {counts['updated']}, "
+        f"unchanged {counts['unchanged']}"
+    )
+
+
+@merchants_cli.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def merchants_export(file: Path | None) -> None:
+    """Write every merchant as CSV to FILE, or to standard output."""
+    text = exchange.export_csv()
+    if file is None:
+        sys.stdout.write(text)
+    else:
+        file.write_text(text, encoding="utf-8", newline="")
+        click.echo(f"exported to {file}", err=True)
+
+
+@click.command("seed")
+def seed() -> None:
+    """Load the fictional demo merchants into an empty database."""
+    count = exchange.merchant_count()
+    if count:
+        click.echo(f"The database already holds {count} merchants: nothing seeded.")
+        return
+    plan = exchange.plan_import(SEED_FILE.read_bytes(), paris_today())
+    _report_or_exit(plan)
+    counts = exchange.apply_import(plan)
+    click.echo(f"Seeded {counts['created']} fictional demo merchants from {SEED_FILE.name}.")
+
+
+def _report_or_exit(plan: exchange.ImportPlan) -> None:
+    if plan.errors:
+        for error in plan.errors:
+            click.echo(str(error), err=True)
+        click.echo(f"{len(plan.errors)} error(s): nothing was changed.", err=True)
+        raise SystemExit(1)
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(merchants_cli)
+    app.cli.add_command(seed)

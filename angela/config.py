@@ -1,0 +1,83 @@
+"""Configuration read from the environment when the app is created."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+DEFAULT_GEOCODER_URL = "https://data.geopf.fr/geocodage"
+DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+DEFAULT_TILE_ATTRIBUTION = (
+    '© <a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>'
+)
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or malformed; the message says which."""
+
+
+def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return the Flask settings taken from `ANGELA_*` variables.
+
+    Raises ConfigurationError when a value is malformed or the secret key is
+    missing outside development.
+    """
+    env = dict(os.environ if environ is None else environ)
+    database_url = env.get("ANGELA_DATABASE_URL") or (
+        "sqlite:///" + str(Path(instance_path) / "angela.sqlite3")
+    )
+    secret_key = env.get("ANGELA_SECRET_KEY", "")
+    if not secret_key:
+        if env.get("ANGELA_ENV") != "development":
+            raise ConfigurationError(
+                "ANGELA_SECRET_KEY must be set (or ANGELA_ENV=development for a local try)."
+            )
+        secret_key = "development-only-" + os.urandom(16).hex()
+    return {
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
+        "TRAINING_VALID_MONTHS": _positive_int(env, "ANGELA_TRAINING_VALID_MONTHS", 24),
+        "INDEX_POLL_SECONDS": _positive_float(env, "ANGELA_INDEX_POLL_SECONDS", 2.0),
+        "GEOCODER_URL": env.get("ANGELA_GEOCODER_URL", DEFAULT_GEOCODER_URL),
+        "TILE_URL": env.get("ANGELA_TILE_URL", DEFAULT_TILE_URL),
+        "TILE_ATTRIBUTION": env.get("ANGELA_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
+        "EXIT_URL": env.get("ANGELA_EXIT_URL", "https://www.google.fr/"),
+        "JSON_SORT_KEYS": False,
+    }
+
+
+def normalise_database_url(url: str) -> str:
+    """Return `url` with the psycopg 3 driver named for plain PostgreSQL URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _positive_int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < 1:
+        raise ConfigurationError(f"{name} must be at least 1.")
+    return value
+
+
+def _positive_float(env: dict[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number of seconds, not {raw!r}.") from None
+    if not 0 <= value <= 3600:
+        raise ConfigurationError(f"{name} must be between 0 and 3600 seconds.")
+    return value
+
+MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")

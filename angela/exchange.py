@@ -1,0 +1,103 @@
+"""CSV exchange with the database: the one import used by the CLI and the
+staff upload, and the export. All-or-nothing: a file with any error changes
+nothing, and a valid file is applied in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+
+from angela.extensions import db
+from angela.merchant_csv import (
+    RECORD_FIELDS,
+    MerchantRecord,
+    RowError,
+    decode,
+    parse_rows,
+    write_rows,
+)
+from angela.models import Merchant
+
+
+@dataclass
+class ImportPlan:
+    """What importing a file would do; `errors` empty means it can be applied."""
+
+    errors: list[RowError] = field(default_factory=list)
+    to_create: list[MerchantRecord] = field(default_factory=list)
+    to_update: list[tuple[Merchant, MerchantRecord]] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"created": len(self.to_create), "updated": len(self.to_update), "unchanged": self.unchanged}
+
+
+def plan_import(data: bytes, today: date) -> ImportPlan:
+    """Return the plan for importing the CSV bytes: every error, or the
+    merchants to create and to update (matched by `ref`)."""
+    try:
+        text = decode(data)
+    except ValueError as error:
+        return ImportPlan(errors=[RowError(1, "-", str(error))])
+    records, errors = parse_rows(text, today)
+    if errors:
+        return ImportPlan(errors=errors)
+    existing = {
+        merchant.ref: merchant
+        for merchant in db.session.execute(
+            select(Merchant).where(Merchant.ref.in_([record.ref for record in records]))
+        ).scalars()
+    }
+    plan = ImportPlan()
+    for record in records:
+        merchant = existing.get(record.ref)
+        if merchant is None:
+            plan.to_create.append(record)
+        elif record_of(merchant) != record:
+            plan.to_update.append((merchant, record))
+        else:
+            plan.unchanged += 1
+    return plan
+
+
+def apply_import(plan: ImportPlan) -> dict[str, int]:
+    """Apply a plan without errors in one transaction; return the counts.
+
+    Raises ValueError when the plan has errors; database errors roll back
+    everything and propagate.
+    """
+    if plan.errors:
+        raise ValueError("an import with errors cannot be applied")
+    try:
+        for record in plan.to_create:
+            db.session.add(Merchant(**_values(record)))
+        for merchant, record in plan.to_update:
+            for name, value in _values(record).items():
+                setattr(merchant, name, value)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return plan.counts
+
+
+def export_csv() -> str:
+    """Return every merchant as CSV text, ordered by ref."""
+    merchants = db.session.execute(select(Merchant).order_by(Merchant.ref)).scalars()
+    return write_rows(record_of(merchant) for merchant in merchants)
+
+
+def merchant_count() -> int:
+    return db.session.execute(select(func.count(Merchant.id))).scalar_one()
+
+
+def record_of(merchant: Merchant) -> MerchantRecord:
+    """Return the CSV record describing a stored merchant."""
+    return MerchantRecord(**{name: getattr(merchant, name) for name in RECORD_FIELDS})
+
+
+def _values(record: MerchantRecord) -> dict[str, object]:
+    return {name: getattr(record, name) for name in RECORD_FIELDS}

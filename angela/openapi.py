@@ -1,0 +1,232 @@
+"""The OpenAPI 3.1 description of the public API v1; tests check the real
+responses against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from angela.catalog import CATEGORIES
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+_COMMUNE_REF = {
+    "type": "object",
+    "required": ["code", "name"],
+    "additionalProperties": False,
+    "properties": {"code": {"type": "string", "pattern": "^77[0-9]{3}$"}, "name": {"type": "string"}},
+}
+
+_REFUGE_PROPERTIES: dict[str, Any] = {
+    "id": {"type": "integer"},
+    "name": {"type": "string"},
+    "category": {"type": "string", "enum": list(CATEGORIES)},
+    "address": {"type": "string"},
+    "postcode": {"type": "string", "pattern": "^[0-9]{5}$"},
+    "commune": _ref("CommuneRef"),
+    "lat": {"type": "number", "minimum": -90, "maximum": 90},
+    "lon": {"type": "number", "minimum": -180, "maximum": 180},
+    "phone": _nullable({"type": "string", "pattern": "^\\+33[1-9][0-9]{8}$"}),
+    "opening_hours": _nullable({"type": "string"}),
+    "open_now": _nullable({"type": "boolean"}),
+    "next_change": _nullable({"type": "string", "format": "date-time"}),
+    "directions_url": {"type": "string", "format": "uri"},
+}
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": list(properties),
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+_PROPERTIES_NO_POSITION = {k: v for k, v in _REFUGE_PROPERTIES.items() if k not in ("lat", "lon")}
+
+SCHEMAS: dict[str, Any] = {
+    "CommuneRef": _COMMUNE_REF,
+    "Refuge": _object(_REFUGE_PROPERTIES),
+    "NearbyRefuge": _object(
+        {
+            **_REFUGE_PROPERTIES,
+            "distance_m": {"type": "integer", "minimum": 0},
+            "walking_minutes": {"type": "integer", "minimum": 0},
+        }
+    ),
+    "NearestResult": _object(
+        {
+            "origin": _object({"lat": {"type": "number"}, "lon": {"type": "number"}}),
+            "within_territory": {"type": "boolean"},
+            "commune": _nullable(_ref("CommuneRef")),
+            "refuges": {"type": "array", "items": _ref("NearbyRefuge")},
+        }
+    ),
+    "RefugeCollection": _object(
+        {
+            "type": {"const": "FeatureCollection"},
+            "features": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "type": {"const": "Feature"},
+                        "id": {"type": "integer"},
+                        "geometry": _object(
+                            {
+                                "type": {"const": "Point"},
+                                "coordinates": {
+                                    "type": "array",
+                                    "items": {"type": "number"},
+                                    "minItems": 2,
+                                    "maxItems": 2,
+                                },
+                            }
+                        ),
+                        "properties": _object(_PROPERTIES_NO_POSITION),
+                    }
+                ),
+            },
+        }
+    ),
+    "CommuneList": _object(
+        {
+            "communes": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "code": {"type": "string"},
+                        "name": {"type": "string"},
+                        "lat": {"type": "number"},
+                        "lon": {"type": "number"},
+                        "refuge_count": {"type": "integer", "minimum": 0},
+                    }
+                ),
+            }
+        }
+    ),
+    "Error": _object(
+        {
+            "error": _object(
+                {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "parameter": _nullable({"type": "string"}),
+                }
+            )
+        }
+    ),
+    "Health": _object({"status": {"type": "string", "enum": ["ok", "unavailable"]}}),
+}
+
+
+def _json(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str, required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+
+
+_ERRORS = {
+    "400": _json("Error", "A parameter is missing or invalid; `parameter` names it."),
+    "503": _json("Error", "The service cannot read its data right now."),
+}
+
+
+def document() -> dict[str, Any]:
+    """Return the OpenAPI document as a JSON-ready dict."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Où est Angela ? — API publique des refuges",
+            "version": "1.0.0",
+            "description": (
+                "Refuges of the « Où est Angela ? » scheme in Melun Val de Seine: "
+                "places whose staff were trained to help anyone who feels unsafe. "
+                "Only refuges with a valid training are listed."
+            ),
+        },
+        "paths": {
+            "/api/v1/refuges/nearest": {
+                "get": {
+                    "operationId": "refuges_nearest",
+                    "summary": "The refuges nearest to a point, by geodesic distance.",
+                    "parameters": [
+                        _query("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude (WGS84).", True),
+                        _query("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude (WGS84).", True),
+                        _query("limit", {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}, "How many refuges."),
+                        _query("open_now", {"type": "integer", "enum": [0, 1]}, "1: only refuges open at `at`."),
+                        _query("at", {"type": "string", "format": "date-time"}, "ISO 8601 datetime with offset (default: now)."),
+                    ],
+                    "responses": {
+                        "200": {
+                            **_json("NearestResult", "Nearest first; ties by id. Never cached."),
+                            "headers": {"Cache-Control": {"schema": {"const": "no-store"}}},
+                        },
+                        **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/refuges": {
+                "get": {
+                    "operationId": "refuges_collection",
+                    "summary": "Every public refuge as GeoJSON.",
+                    "responses": {
+                        "200": {
+                            "description": "A FeatureCollection, with an ETag.",
+                            "headers": {"ETag": {"schema": {"type": "string"}}},
+                            "content": {"application/json": {"schema": _ref("RefugeCollection")}},
+                        },
+                        "304": {"description": "Not modified since the ETag given in If-None-Match."},
+                        "503": _ERRORS["503"],
+                    },
+                }
+            },
+            "/api/v1/refuges/{refuge_id}": {
+                "get": {
+                    "operationId": "refuges_show",
+                    "summary": "One public refuge.",
+                    "parameters": [
+                        {"name": "refuge_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                    ],
+                    "responses": {
+                        "200": _json("Refuge", "The refuge."),
+                        "404": _json("Error", "No public refuge has this id."),
+                        "503": _ERRORS["503"],
+                    },
+                }
+            },
+            "/api/v1/communes": {
+                "get": {
+                    "operationId": "communes_list",
+                    "summary": "The 20 communes, a point inside each, and their public refuge counts.",
+                    "responses": {"200": _json("CommuneList", "The communes."), "503": _ERRORS["503"]},
+                }
+            },
+            "/api/v1/openapi.json": {
+                "get": {
+                    "operationId": "openapi_document",
+                    "summary": "This document.",
+                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+                }
+            },
+            "/healthz": {
+                "get": {
+                    "operationId": "health_check",
+                    "summary": "Whether the database answers.",
+                    "responses": {
+                        "200": _json("Health", "The database answers."),
+                        "503": _json("Health", "The database does not answer."),
+                    },
+                }
+            },
+        },
+        "components": {"schemas": SCHEMAS},
+    }

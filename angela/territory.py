@@ -1,0 +1,88 @@
+"""The territory: the 20 communes of Melun Val de Seine and their boundaries.
+
+Pure geometry (shapely) over the boundary file shipped in `angela/data/`; no
+Flask, no database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import shapely
+from shapely.geometry import Point, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
+
+BOUNDARIES_FILE = "communes-melun-val-de-seine.geojson"
+ATTRIBUTION = (
+    "Contours des communes : IGN – ADMIN EXPRESS COG (édition 2018), via "
+    "france-geojson (Grégoire David). Populations : INSEE, populations légales "
+    "2023. Licence Ouverte / Open Licence (Etalab)."
+)
+
+# The names people read, where the town spells itself differently from INSEE.
+DISPLAY_NAMES = {"77152": "Dammarie-lès-Lys"}
+
+
+@dataclass(frozen=True)
+class Commune:
+    code: str
+    name: str
+    population: int
+    lat: float  # a point well inside the commune
+    lon: float
+    boundary: BaseGeometry
+
+
+@cache
+def communes() -> tuple[Commune, ...]:
+    """Return the 20 communes sorted by display name."""
+    raw = resources.files("angela").joinpath("data", BOUNDARIES_FILE).read_text("utf-8")
+    found = []
+    for feature in json.loads(raw)["features"]:
+        props = feature["properties"]
+        boundary = shape(feature["geometry"])
+        shapely.prepare(boundary)
+        inside = polylabel(boundary, tolerance=0.0001)
+        found.append(
+            Commune(
+                code=props["code"],
+                name=DISPLAY_NAMES.get(props["code"], props["nom"]),
+                population=int(props["population"]),
+                lat=round(inside.y, 6),
+                lon=round(inside.x, 6),
+                boundary=boundary,
+            )
+        )
+    return tuple(sorted(found, key=lambda commune: _sort_key(commune.name)))
+
+
+@cache
+def communes_by_code() -> dict[str, Commune]:
+    """Return the communes keyed by INSEE code."""
+    return {commune.code: commune for commune in communes()}
+
+
+def commune_at(lat: float, lon: float) -> Commune | None:
+    """Return the commune containing the point, or None outside the territory."""
+    point = Point(lon, lat)
+    for commune in communes():
+        if commune.boundary.covers(point):
+            return commune
+    return None
+
+
+def is_inside(lat: float, lon: float) -> bool:
+    """Return whether the point lies in one of the 20 communes."""
+    return commune_at(lat, lon) is not None
+
+
+def _sort_key(name: str) -> str:
+    # "Le Mée" is filed under M, "La Rochette" under R, as people look for them.
+    for article in ("Le ", "La "):
+        if name.startswith(article):
+            name = name[len(article) :]
+    return name.casefold().replace("é", "e").replace("è", "e")
