@@ -13,7 +13,18 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-setup: $(INSTALLED)
+# Leaflet from the npm registry (package-lock.json pins it), copied into the
+# git-ignored angela/static/vendor/; axe-core stays in node_modules for tests.
+LEAFLET := angela/static/vendor/leaflet/leaflet.js
+
+$(LEAFLET): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	mkdir -p $(@D)
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(@D)/
+	cp -r node_modules/leaflet/dist/images $(@D)/
+	touch $@
+
+setup: $(INSTALLED) $(LEAFLET)
 
 # A secret key of this machine's own, kept in the git-ignored instance folder.
 instance/secret_key:
@@ -32,7 +43,8 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy angela
-	ANGELA_DATABASE_URL=sqlite:// ANGELA_SECRET_KEY=lint $(FLASK) db check
+	tmp=$$(mktemp -d) && export ANGELA_DATABASE_URL=sqlite:///$$tmp/check.sqlite3 ANGELA_SECRET_KEY=lint \
+		&& $(FLASK) db upgrade >/dev/null 2>&1 && $(FLASK) db check; status=$$?; rm -rf "$$tmp"; exit $$status
 
 test: lint
 	$(BIN)/pytest

@@ -9,14 +9,28 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, commands."""
-    from angela import api, cli, config, database, refuges
-    from angela.extensions import db, migrate
+    from angela import (
+        api,
+        assets,
+        auth,
+        cli,
+        config,
+        database,
+        public,
+        refuges,
+        security,
+        staff,
+        staff_admin,
+    )
+    from angela.extensions import csrf, db, migrate
 
     app = Flask(__name__)
     if test_config is None:
         app.config.from_mapping(config.from_environment(app.instance_path))
     else:
-        app.config.from_mapping(config.from_environment(app.instance_path, {"ANGELA_ENV": "development"}))
+        app.config.from_mapping(
+            config.from_environment(app.instance_path, {"ANGELA_ENV": "development"})
+        )
         app.config.from_mapping(test_config)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -25,9 +39,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=config.MIGRATIONS_DIRECTORY)
     database.init_app(app)
     refuges.init_app(app)
+    assets.init_app(app)
+    security.init_app(app)
+    csrf.init_app(app)
+    auth.init_app(app)
 
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health_bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(staff_admin.bp)
     api.register_error_handlers(app)
     cli.init_app(app)
     return app

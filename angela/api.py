@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from angela import database, openapi, refuges, territory
 from angela.catalog import walking_minutes
-from angela.hours import PARIS, OpenStatus
+from angela.hours import PARIS
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health_bp = Blueprint("health", __name__)
@@ -103,7 +103,10 @@ def _moment() -> datetime:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None or "T" not in text.upper():
-        message = "« at » doit être une date et heure ISO 8601 avec décalage, ex. 2026-11-26T22:30:00+01:00."
+        message = (
+            "« at » doit être une date et heure ISO 8601 avec décalage, "
+            "ex. 2026-11-26T22:30:00+01:00."
+        )
         raise ApiError(400, "invalid_datetime", message, "at")
     return moment
 
@@ -124,7 +127,27 @@ def commune_json(code: str) -> dict[str, str]:
     return {"code": commune.code, "name": commune.name}
 
 
-def refuge_json(refuge: refuges.Refuge, status: OpenStatus, *, with_position: bool = True) -> dict[str, Any]:
+def refuge_json(
+    directory: refuges.Directory,
+    refuge: refuges.Refuge,
+    moment: datetime,
+    *,
+    with_position: bool = True,
+) -> dict[str, Any]:
+    """Return the public refuge object, with its open status at `moment`."""
+    key = ("json" if with_position else "json-feature", refuge.id)
+    fixed = directory.derived.get(key)
+    if fixed is None:
+        fixed = directory.derived[key] = _fixed_json(refuge, with_position)
+    status = directory.status(refuge, moment)
+    return {
+        **fixed,
+        "open_now": status.open_now,
+        "next_change": status.next_change.isoformat() if status.next_change else None,
+    }
+
+
+def _fixed_json(refuge: refuges.Refuge, with_position: bool) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": refuge.id,
         "name": refuge.name,
@@ -138,8 +161,8 @@ def refuge_json(refuge: refuges.Refuge, status: OpenStatus, *, with_position: bo
     body.update(
         phone=refuge.phone,
         opening_hours=refuge.opening_hours,
-        open_now=status.open_now,
-        next_change=status.next_change.isoformat() if status.next_change else None,
+        open_now=None,
+        next_change=None,
         directions_url=directions_url(refuge),
     )
     return body
@@ -160,7 +183,7 @@ def refuges_nearest() -> Response:
     items = []
     for refuge, distance in found:
         metres = round(distance)
-        item = refuge_json(refuge, directory.status(refuge, moment))
+        item = refuge_json(directory, refuge, moment)
         item.update(distance_m=metres, walking_minutes=walking_minutes(metres))
         items.append(item)
     response = jsonify(
@@ -182,14 +205,15 @@ def refuges_collection() -> Response:
             "type": "Feature",
             "id": refuge.id,
             "geometry": {"type": "Point", "coordinates": [refuge.lon, refuge.lat]},
-            "properties": refuge_json(refuge, directory.status(refuge, moment), with_position=False),
+            "properties": refuge_json(directory, refuge, moment, with_position=False),
         }
         for refuge in directory.refuges
     ]
     response = jsonify(type="FeatureCollection", features=features)
     response.headers["Cache-Control"] = "public, max-age=60"
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @bp.get("/refuges/<int:refuge_id>")
@@ -198,7 +222,7 @@ def refuges_show(refuge_id: int) -> Response:
     refuge = directory.get(refuge_id)
     if refuge is None:
         raise ApiError(404, "not_found", "Ce refuge n'existe pas ou n'est plus actif.")
-    return jsonify(refuge_json(refuge, directory.status(refuge, datetime.now(PARIS))))
+    return jsonify(refuge_json(directory, refuge, datetime.now(PARIS)))
 
 
 @bp.get("/communes")

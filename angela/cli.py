@@ -1,4 +1,5 @@
-"""Command-line interface: `flask --app angela merchants import|export`, `seed`."""
+"""Command-line interface: `flask --app angela merchants import|export`, `seed`,
+`users create`."""
 
 from __future__ import annotations
 
@@ -7,14 +8,16 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
-from angela import exchange
+from angela import accounts, exchange
+from angela.models import ROLES
 from angela.refuges import paris_today
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "merchants.csv"
 
 merchants_cli = AppGroup("merchants", help="Import and export merchants as CSV.")
+users_cli = AppGroup("users", help="Manage staff accounts.")
 
 
 @merchants_cli.command("import")
@@ -45,6 +48,7 @@ def merchants_export(file: Path | None) -> None:
 
 
 @click.command("seed")
+@with_appcontext
 def seed() -> None:
     """Load the fictional demo merchants into an empty database."""
     count = exchange.merchant_count()
@@ -55,6 +59,26 @@ def seed() -> None:
     _report_or_exit(plan)
     counts = exchange.apply_import(plan)
     click.echo(f"Seeded {counts['created']} fictional demo merchants from {SEED_FILE.name}.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option(
+    "--role", required=True, type=click.Choice(list(ROLES)), help="admin, agent or viewer."
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email: str, role: str, password_stdin: bool) -> None:
+    """Create an active staff account; the password is asked twice."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = accounts.create_user(email, password, role, actor=None)
+    except accounts.AccountError as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(f"created {user.role} account {user.email}")
 
 
 def _report_or_exit(plan: exchange.ImportPlan) -> None:
@@ -68,3 +92,4 @@ def _report_or_exit(plan: exchange.ImportPlan) -> None:
 def init_app(app: Flask) -> None:
     app.cli.add_command(merchants_cli)
     app.cli.add_command(seed)
+    app.cli.add_command(users_cli)

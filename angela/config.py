@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,28 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "TILE_ATTRIBUTION": env.get("ANGELA_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
         "EXIT_URL": env.get("ANGELA_EXIT_URL", "https://www.google.fr/"),
         "JSON_SORT_KEYS": False,
+        **_staff_settings(env),
+    }
+
+
+def _staff_settings(env: dict[str, str]) -> dict[str, Any]:
+    """Settings of the staff face: sessions, login throttling, uploads, geocoder."""
+    max_hours = _positive_int(env, "ANGELA_SESSION_MAX_HOURS", 12)
+    return {
+        "GEOCODER_TIMEOUT": _positive_float(env, "ANGELA_GEOCODER_TIMEOUT", 5.0),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        # Secure is also set per request when it arrives over HTTPS.
+        "SESSION_COOKIE_SECURE": env.get("ANGELA_SECURE_COOKIES", "") in ("1", "true", "yes"),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=max_hours),
+        "STAFF_SESSION_MAX_HOURS": max_hours,
+        "STAFF_SESSION_IDLE_MINUTES": _positive_int(env, "ANGELA_SESSION_IDLE_MINUTES", 30),
+        "LOGIN_MAX_FAILURES": _positive_int(env, "ANGELA_LOGIN_MAX_FAILURES", 5),
+        "LOGIN_FAILURE_WINDOW_MINUTES": _positive_int(env, "ANGELA_LOGIN_WINDOW_MINUTES", 15),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # The token lives as long as the staff session, which has its own limits.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_I18N_ENABLED": False,  # no Babel: the forms ask WTForms for French
     }
 
 
@@ -79,5 +102,6 @@ def _positive_float(env: dict[str, str], name: str, default: float) -> float:
     if not 0 <= value <= 3600:
         raise ConfigurationError(f"{name} must be between 0 and 3600 seconds.")
     return value
+
 
 MIGRATIONS_DIRECTORY = str(Path(__file__).resolve().parent.parent / "migrations")

@@ -4,11 +4,13 @@ nothing, and a valid file is applied in one transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from angela import audit
 from angela.extensions import db
 from angela.merchant_csv import (
     RECORD_FIELDS,
@@ -19,6 +21,9 @@ from angela.merchant_csv import (
     write_rows,
 )
 from angela.models import Merchant
+
+if TYPE_CHECKING:
+    from angela.models import User
 
 
 @dataclass
@@ -32,7 +37,11 @@ class ImportPlan:
 
     @property
     def counts(self) -> dict[str, int]:
-        return {"created": len(self.to_create), "updated": len(self.to_update), "unchanged": self.unchanged}
+        return {
+            "created": len(self.to_create),
+            "updated": len(self.to_update),
+            "unchanged": self.unchanged,
+        }
 
 
 def plan_import(data: bytes, today: date) -> ImportPlan:
@@ -63,8 +72,9 @@ def plan_import(data: bytes, today: date) -> ImportPlan:
     return plan
 
 
-def apply_import(plan: ImportPlan) -> dict[str, int]:
-    """Apply a plan without errors in one transaction; return the counts.
+def apply_import(plan: ImportPlan, actor: User | None = None) -> dict[str, int]:
+    """Apply a plan without errors in one transaction, each change in the
+    audit log under `actor` (None: the command line); return the counts.
 
     Raises ValueError when the plan has errors; database errors roll back
     everything and propagate.
@@ -72,11 +82,20 @@ def apply_import(plan: ImportPlan) -> dict[str, int]:
     if plan.errors:
         raise ValueError("an import with errors cannot be applied")
     try:
-        for record in plan.to_create:
-            db.session.add(Merchant(**_values(record)))
+        created = [Merchant(**_values(record)) for record in plan.to_create]
+        db.session.add_all(created)
+        updated = []
         for merchant, record in plan.to_update:
+            updated.append((merchant, asdict(record_of(merchant))))
             for name, value in _values(record).items():
                 setattr(merchant, name, value)
+        db.session.flush()
+        for merchant in created:
+            changes = audit.diff({}, asdict(record_of(merchant)))
+            audit.record("import_create", actor, merchant=merchant, changes=changes)
+        for merchant, before in updated:
+            changes = audit.diff(before, asdict(record_of(merchant)))
+            audit.record("import_update", actor, merchant=merchant, changes=changes)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -86,8 +105,9 @@ def apply_import(plan: ImportPlan) -> dict[str, int]:
 
 def export_csv() -> str:
     """Return every merchant as CSV text, ordered by ref."""
-    merchants = db.session.execute(select(Merchant).order_by(Merchant.ref)).scalars()
-    return write_rows(record_of(merchant) for merchant in merchants)
+    merchants = db.session.execute(select(Merchant)).scalars().all()
+    # Sorted here, not in SQL, so that the order never depends on a collation.
+    return write_rows(record_of(m) for m in sorted(merchants, key=lambda m: m.ref))
 
 
 def merchant_count() -> int:

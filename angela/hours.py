@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from opening_hours import OpeningHours, ParserError, State
+from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
 
 PARIS = ZoneInfo("Europe/Paris")
 COUNTRY = "FR"
@@ -63,4 +63,46 @@ def _readable(text: str, error: Exception) -> str:
     expected = re.search(r"=\s*(expected .*)$", message, re.MULTILINE)
     where = f" à la position {column.group(1)}" if column else ""
     detail = f" ({expected.group(1)})" if expected else ""
-    return f"horaires illisibles{where} : « {text} »{detail}. Exemple valide : « Mo-Sa 09:00-19:00; PH off »"
+    example = "Exemple valide : « Mo-Sa 09:00-19:00; PH off »"
+    return f"horaires illisibles{where} : « {text} »{detail}. {example}"
+
+
+# --- in words, for the public page -------------------------------------------
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+UNKNOWN_HOURS = "Horaires non renseignés"
+
+
+def describe(status: OpenStatus, now: datetime) -> str:
+    """Return the open status in French words, as the public page shows it:
+    "Ouvert · ferme à 19:30", "Fermé · ouvre mardi à 09:00",
+    "Horaires non renseignés"."""
+    if status.open_now is None:
+        return UNKNOWN_HOURS
+    if status.open_now:
+        if status.next_change is None:
+            return "Ouvert 24 h/24"
+        return f"Ouvert · ferme {_when(status.next_change, now, closing=True)}"
+    if status.next_change is None:
+        return "Fermé"
+    return f"Fermé · ouvre {_when(status.next_change, now, closing=False)}"
+
+
+def _when(change: datetime, now: datetime, *, closing: bool) -> str:
+    change, today = change.astimezone(PARIS), now.astimezone(PARIS).date()
+    days = (change.date() - today).days
+    # Closing at 00:00 tomorrow is what people call closing at midnight.
+    if closing and days == 1 and (change.hour, change.minute) == (0, 0):
+        return "à minuit"
+    time = f"à {change:%H:%M}"
+    if days <= 0:
+        return time
+    if days == 1:
+        return f"demain {time}"
+    if days < 7:
+        return f"{WEEKDAYS[change.weekday()]} {time}"
+    return f"le {change.day} {MONTHS[change.month - 1]} {time}"

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
 from datetime import date
+from typing import cast
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -30,7 +31,7 @@ MAX_LENGTHS = {"ref": 32, "name": 200, "address": 300, "trainer": 200, "contact_
                "contact_email": 254, "notes": 5000, "opening_hours": 500}  # fmt: skip
 REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 POSTCODE_PATTERN = re.compile(r"\d{5}")
-DECIMAL_PATTERN = re.compile(r"[+-]?\d{1,3}(?:\.\d{1,15})?")
+DECIMAL_PATTERN = re.compile(r"[+-]?\d{1,3}(?:\.\d{1,20})?")
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,9 @@ def parse_rows(text: str, today: date) -> tuple[list[MerchantRecord], list[RowEr
 def write_rows(records: Iterable[MerchantRecord]) -> str:
     """Return the CSV text of `records`, in the canonical column order."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\n")
+    # CRLF as RFC 4180 says; it also makes the writer quote any field that
+    # holds a lone carriage return, which would otherwise split the row.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for record in records:
         values = dict(zip(RECORD_FIELDS, astuple(record), strict=True))
@@ -140,7 +143,9 @@ def _format(value: object) -> str:
     return str(value)
 
 
-def _rows_with_lines(reader: Iterator[list[str]], errors: list[RowError]) -> Iterator[tuple[int, list[str]]]:
+def _rows_with_lines(
+    reader: Iterator[list[str]], errors: list[RowError]
+) -> Iterator[tuple[int, list[str]]]:
     line = 1
     while True:
         try:
@@ -167,7 +172,9 @@ def _header_errors(header: list[str]) -> Iterator[RowError]:
             yield RowError(1, name, "colonne obligatoire absente")
 
 
-def _record(row: dict[str, str], line: int, today: date, errors: list[RowError]) -> MerchantRecord | None:
+def _record(
+    row: dict[str, str], line: int, today: date, errors: list[RowError]
+) -> MerchantRecord | None:
     values = {column: row.get(column, "").strip() for column in COLUMNS}
     parsed: dict[str, object] = {}
     count = len(errors)
@@ -178,8 +185,7 @@ def _record(row: dict[str, str], line: int, today: date, errors: list[RowError])
             errors.append(RowError(line, column, str(error)))
     if len(errors) > count:
         return None
-    lat, lon = parsed["lat"], parsed["lon"]
-    assert isinstance(lat, float) and isinstance(lon, float)
+    lat, lon = cast(float, parsed["lat"]), cast(float, parsed["lon"])
     commune = territory.commune_at(lat, lon)
     if commune is None:
         message = f"le point ({lat}, {lon}) est hors des 20 communes de Melun Val de Seine"

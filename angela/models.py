@@ -1,11 +1,27 @@
 """The stored data: merchants, and the revision counter that tells every
-process when the public refuge index must be rebuilt."""
+process when the public refuge index must be rebuilt; staff accounts, their
+server-side sessions, failed logins and the audit trail."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any, ClassVar
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Float, Integer, String, Text, event
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    event,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -54,7 +70,7 @@ class Merchant(db.Model):  # type: ignore[name-defined,misc]
     )
     version: Mapped[int] = mapped_column(Integer)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Merchant {self.ref} {self.name!r}>"
@@ -86,3 +102,95 @@ def _bump_merchants_revision(session: Session, _context: object, _instances: obj
         )
         if result.rowcount == 0:  # type: ignore[attr-defined]
             session.add(Revision(name=MERCHANTS_REVISION, counter=1))
+
+
+# Staff roles, from the most to the least powerful; each may do what the
+# ones after it may.
+ROLES: dict[str, str] = {
+    "admin": "Administrateur",
+    "agent": "Agent",
+    "viewer": "Lecture seule",
+}
+
+
+class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A CIDFF staff member or partner who logs in to `/staff/`."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"
+
+
+class StaffSession(db.Model):  # type: ignore[name-defined,misc]
+    """One login: the browser keeps a random token, the database its hash,
+    so that logout and deactivation end it for every app server at once."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LoginFailure(db.Model):  # type: ignore[name-defined,misc]
+    """A failed login, counted per account and per address across servers."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
+    """Who changed what and when: each field's value before and after."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    merchant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("merchants.id", ondelete="SET NULL"), index=True
+    )
+    merchant_version: Mapped[int | None] = mapped_column(Integer)
+    target_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ImportUpload(db.Model):  # type: ignore[name-defined,misc]
+    """A CSV file uploaded for preview, kept until its import is confirmed,
+    in the database so that the confirmation may reach any app server."""
+
+    __tablename__ = "import_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

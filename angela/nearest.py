@@ -74,16 +74,19 @@ class NearestIndex:
         origin = to_ecef(np.array([lat]), np.array([lon]))[0]
         size = len(self.keys)
         best: list[tuple[float, int, int]] = []  # (distance, key, position)
-        examined = 0
+        # Positions already weighed: a wider query may order tied chords
+        # differently, so its first rows are not always the ones seen before.
+        examined: set[int] = set()
         wanted = min(size, limit + 4)
         while True:
             chords, positions = self._tree.query(origin, k=wanted)
             chords, positions = np.atleast_1d(chords), np.atleast_1d(positions)
-            for chord, position in zip(
-                chords[examined:].tolist(), positions[examined:].tolist(), strict=True
-            ):
+            for chord, position in zip(chords.tolist(), positions.tolist(), strict=True):
                 if len(best) == limit and chord > best[-1][0] + _CHORD_SLACK_M:
                     return [(distance, pos) for distance, _key, pos in best]
+                if position in examined:
+                    continue
+                examined.add(position)
                 if accept is not None and not accept(position):
                     continue
                 distance = geodesic_m(lat, lon, self.lats[position], self.lons[position])
@@ -91,5 +94,4 @@ class NearestIndex:
                 del best[limit:]
             if wanted == size:
                 return [(distance, pos) for distance, _key, pos in best]
-            examined = wanted
             wanted = min(size, wanted * 4)

@@ -20,7 +20,10 @@ _COMMUNE_REF = {
     "type": "object",
     "required": ["code", "name"],
     "additionalProperties": False,
-    "properties": {"code": {"type": "string", "pattern": "^77[0-9]{3}$"}, "name": {"type": "string"}},
+    "properties": {
+        "code": {"type": "string", "pattern": "^77[0-9]{3}$"},
+        "name": {"type": "string"},
+    },
 }
 
 _REFUGE_PROPERTIES: dict[str, Any] = {
@@ -130,8 +133,16 @@ def _json(schema: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}
 
 
-def _query(name: str, schema: dict[str, Any], description: str, required: bool = False) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": required, "schema": schema, "description": description}
+def _query(
+    name: str, schema: dict[str, Any], description: str, required: bool = False
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "schema": schema,
+        "description": description,
+    }
 
 
 _ERRORS = {
@@ -159,11 +170,33 @@ def document() -> dict[str, Any]:
                     "operationId": "refuges_nearest",
                     "summary": "The refuges nearest to a point, by geodesic distance.",
                     "parameters": [
-                        _query("lat", {"type": "number", "minimum": -90, "maximum": 90}, "Latitude (WGS84).", True),
-                        _query("lon", {"type": "number", "minimum": -180, "maximum": 180}, "Longitude (WGS84).", True),
-                        _query("limit", {"type": "integer", "minimum": 1, "maximum": 20, "default": 5}, "How many refuges."),
-                        _query("open_now", {"type": "integer", "enum": [0, 1]}, "1: only refuges open at `at`."),
-                        _query("at", {"type": "string", "format": "date-time"}, "ISO 8601 datetime with offset (default: now)."),
+                        _query(
+                            "lat",
+                            {"type": "number", "minimum": -90, "maximum": 90},
+                            "Latitude (WGS84).",
+                            True,
+                        ),
+                        _query(
+                            "lon",
+                            {"type": "number", "minimum": -180, "maximum": 180},
+                            "Longitude (WGS84).",
+                            True,
+                        ),
+                        _query(
+                            "limit",
+                            {"type": "integer", "minimum": 1, "maximum": 20, "default": 5},
+                            "How many refuges.",
+                        ),
+                        _query(
+                            "open_now",
+                            {"type": "integer", "enum": [0, 1]},
+                            "1: only refuges open at `at`.",
+                        ),
+                        _query(
+                            "at",
+                            {"type": "string", "format": "date-time"},
+                            "ISO 8601 datetime with offset (default: now).",
+                        ),
                     ],
                     "responses": {
                         "200": {
@@ -184,7 +217,9 @@ def document() -> dict[str, Any]:
                             "headers": {"ETag": {"schema": {"type": "string"}}},
                             "content": {"application/json": {"schema": _ref("RefugeCollection")}},
                         },
-                        "304": {"description": "Not modified since the ETag given in If-None-Match."},
+                        "304": {
+                            "description": "Not modified since the ETag given in If-None-Match."
+                        },
                         "503": _ERRORS["503"],
                     },
                 }
@@ -194,7 +229,12 @@ def document() -> dict[str, Any]:
                     "operationId": "refuges_show",
                     "summary": "One public refuge.",
                     "parameters": [
-                        {"name": "refuge_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                        {
+                            "name": "refuge_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
                     ],
                     "responses": {
                         "200": _json("Refuge", "The refuge."),
@@ -206,15 +246,20 @@ def document() -> dict[str, Any]:
             "/api/v1/communes": {
                 "get": {
                     "operationId": "communes_list",
-                    "summary": "The 20 communes, a point inside each, and their public refuge counts.",
-                    "responses": {"200": _json("CommuneList", "The communes."), "503": _ERRORS["503"]},
+                    "summary": "The 20 communes, a point inside each, and their refuge counts.",
+                    "responses": {
+                        "200": _json("CommuneList", "The communes."),
+                        "503": _ERRORS["503"],
+                    },
                 }
             },
             "/api/v1/openapi.json": {
                 "get": {
                     "operationId": "openapi_document",
                     "summary": "This document.",
-                    "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+                    "responses": {
+                        "200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}
+                    },
                 }
             },
             "/healthz": {

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from flask import Flask, current_app
@@ -86,10 +87,14 @@ class Directory:
     _hours: dict[int, OpeningHours | None] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        # What callers derive from a refuge once per snapshot (e.g. its JSON).
+        self.derived: dict[tuple[str, int], Any] = {}
         self.refuges.sort(key=lambda refuge: refuge.id)
         self.by_id = {refuge.id: refuge for refuge in self.refuges}
         self.index = NearestIndex(
-            [r.id for r in self.refuges], [r.lat for r in self.refuges], [r.lon for r in self.refuges]
+            [r.id for r in self.refuges],
+            [r.lat for r in self.refuges],
+            [r.lon for r in self.refuges],
         )
 
     def get(self, refuge_id: int) -> Refuge | None:

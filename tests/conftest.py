@@ -50,7 +50,7 @@ def _postgres_url() -> str:
             with engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
-        except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        except Exception as error:
             skip_or_fail(f"PostgreSQL at ANGELA_TEST_DATABASE_URL is not reachable: {error}")
         finally:
             engine.dispose()
@@ -131,5 +131,45 @@ def make_merchant(app: Flask, today: date) -> Callable[..., Merchant]:
             db.session.refresh(merchant)
             db.session.expunge(merchant)
         return merchant
+
+    return make
+
+
+# --- staff face -------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., str]:
+    """Create an account and return its email (roles: admin, agent, viewer)."""
+    from angela import accounts
+
+    counter = iter(range(1, 1_000_000))
+
+    def make(role: str = "agent", email: str | None = None, password: str = STAFF_PASSWORD) -> str:
+        address = email or f"{role}{next(counter)}@cidff77.example"
+        with app.app_context():
+            return accounts.create_user(address, password, role, actor=None).email
+
+    return make
+
+
+def log_in(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> Any:
+    """Post the login form (CSRF must be off, or use a client that fetched the token)."""
+    return client.post("/staff/login", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def staff_client(app: Flask, make_user: Callable[..., str]) -> Callable[[str], FlaskClient]:
+    """Return a new client logged in with a new account of the role; CSRF
+    checks are off for these clients (the CSRF tests turn them back on)."""
+    app.config["WTF_CSRF_ENABLED"] = False
+
+    def make(role: str = "agent") -> FlaskClient:
+        client = app.test_client()
+        response = log_in(client, make_user(role))
+        assert response.status_code == 302, response.text
+        return client
 
     return make

@@ -1,0 +1,158 @@
+"""Staff accounts: passwords (argon2id), creation, roles and deactivation.
+
+Every change to an account is written to the audit log in the same
+transaction. No `request` here: callers pass who acts.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import delete, func, select
+
+from angela import audit
+from angela.extensions import db
+from angela.models import ROLES, StaffSession, User
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte would be a denial of service
+
+# OWASP's recommendation for argon2id: 19 MiB of memory, 2 passes, 1 lane.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, type=Type.ID)
+
+
+class AccountError(ValueError):
+    """The account cannot be created or changed; the message says why, in French."""
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2id hash of `password`; raise AccountError when it is too weak."""
+    check_password(password)
+    return HASHER.hash(password)
+
+
+def check_password(password: str) -> None:
+    """Raise AccountError when the password is too short or absurdly long."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères."
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError("Le mot de passe est trop long.")
+
+
+def normalise_email(email: str) -> str:
+    """Return the canonical form of an address; raise AccountError when it is not one."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise AccountError(f"« {email} » n'est pas une adresse e-mail valide.") from None
+
+
+def may(role: str, needed: str) -> bool:
+    """Return whether an account with `role` may do what `needed` may."""
+    order = list(ROLES)
+    return role in ROLES and order.index(role) <= order.index(needed)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with this email and password, or None.
+
+    The hash is upgraded when the hashing parameters have changed since it
+    was made. Takes the same time whether or not the email exists.
+    """
+    user = find_by_email(email)
+    stored = user.password_hash if user is not None else _dummy_hash()
+    try:
+        HASHER.verify(stored, password[:MAX_PASSWORD_LENGTH])
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = HASHER.hash(password)
+        db.session.commit()
+    return user
+
+
+def find_by_email(email: str) -> User | None:
+    try:
+        canonical = normalise_email(email)
+    except AccountError:
+        return None
+    return db.session.execute(select(User).where(User.email == canonical)).scalar_one_or_none()
+
+
+def create_user(email: str, password: str, role: str, actor: User | None) -> User:
+    """Create and commit an active account; raise AccountError when the
+    email is taken or invalid, the role unknown or the password too short."""
+    canonical = normalise_email(email)
+    _check_role(role)
+    if find_by_email(canonical) is not None:
+        raise AccountError(f"Un compte existe déjà pour {canonical}.")
+    user = User(email=canonical, password_hash=hash_password(password), role=role, active=True)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(
+        "user_create", actor, target_user_id=user.id,
+        changes=audit.diff({}, {"email": canonical, "role": role, "active": True}),
+    )  # fmt: skip
+    db.session.commit()
+    return user
+
+
+def update_user(user_id: int, role: str, active: bool, actor: User) -> User:
+    """Change an account's role and active flag; deactivating ends its
+    sessions. Raise AccountError when the change would leave no active
+    admin, or LookupError when the account does not exist."""
+    user = get_user(user_id)
+    _check_role(role)
+    before = {"role": user.role, "active": user.active}
+    after = {"role": role, "active": active}
+    if before == after:
+        return user
+    losing_admin = user.role == "admin" and user.active and (role != "admin" or not active)
+    if losing_admin and _active_admin_count() <= 1:
+        raise AccountError("Il doit rester au moins un administrateur actif.")
+    user.role, user.active = role, active
+    if not active:
+        end_sessions(user.id)
+    audit.record("user_update", actor, target_user_id=user.id, changes=audit.diff(before, after))
+    db.session.commit()
+    return user
+
+
+def get_user(user_id: int) -> User:
+    """Return the account; raise LookupError when there is none."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise LookupError(user_id)
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.execute(select(User).order_by(User.email)).scalars())
+
+
+def end_sessions(user_id: int) -> None:
+    """Forget every session of the account (the caller commits)."""
+    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+
+
+@cache
+def _dummy_hash() -> str:
+    # Checked when the email is unknown, so that both answers take as long.
+    return HASHER.hash("not the password of anyone, ever")
+
+
+def _active_admin_count() -> int:
+    query = select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))
+    return db.session.execute(query).scalar_one()
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AccountError(f"Rôle « {role} » inconnu ; rôles possibles : {', '.join(ROLES)}.")

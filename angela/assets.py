@@ -1,0 +1,183 @@
+"""Static files under fingerprinted names, compressed once per process.
+
+Every file under `angela/static/` is also served under a name that carries a
+hash of its content (`js/page.js` → `js/page.1a2b3c4d5e.js`), which browsers
+may keep for a year: a new release changes the name, never a cached file.
+Relative imports between ES modules and `url()` references in CSS are
+rewritten to the fingerprinted names before hashing, so a change in any file
+an entry point depends on changes the entry point's name too. Text files are
+gzip-compressed once, at start, for the weak signals the public page is for.
+
+Flask's own `static` endpoint is taken over, so `url_for("static", ...)` keeps
+working; templates call `asset_url(name)` to get the fingerprinted URL.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, Response, abort, current_app, request, url_for
+
+HASH_LENGTH = 10
+ONE_YEAR = 365 * 24 * 3600
+COMPRESSIBLE = {".js", ".css", ".svg", ".json", ".txt", ".map"}
+_JS_IMPORT = re.compile(r"""(\bfrom\s*|\bimport\s*\(?\s*)(["'])(\.{1,2}/[^"']+)\2""")
+_CSS_URL = re.compile(r"""(url\(\s*)(["']?)((?!data:|#|/|[a-z]+:)[^"')?#]+)\2""")
+_REWRITERS = {".js": _JS_IMPORT, ".css": _CSS_URL}
+# Module scripts are refused under any other type; do not depend on the
+# machine's mime.types for the files the page needs.
+MIMETYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
+    ".json": "application/json",
+    ".png": "image/png",
+}
+
+
+class AssetError(RuntimeError):
+    """The static files cannot be fingerprinted (an import cycle)."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    name: str  # the plain name, e.g. css/public.css
+    hashed_name: str  # css/public.1a2b3c4d5e.css
+    body: bytes
+    gzipped: bytes | None  # None when compression would not help
+    mimetype: str
+    etag: str  # of the plain body; the gzip variant adds ".gz"
+
+
+class Manifest:
+    """The static files of one folder, by plain and by fingerprinted name."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.stamp = _stamp(root)
+        self.by_name = build(root)
+        self.by_hashed_name = {asset.hashed_name: asset for asset in self.by_name.values()}
+
+
+def build(root: Path) -> dict[str, Asset]:
+    """Return every file under `root` as an Asset keyed by its plain name.
+
+    Raises AssetError when modules or stylesheets refer to each other in a cycle.
+    """
+    sources = {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not path.name.startswith(".")
+    }
+    assets: dict[str, Asset] = {}
+
+    def visit(name: str, seen: tuple[str, ...]) -> Asset:
+        if name in assets:
+            return assets[name]
+        if name in seen:
+            raise AssetError(f"static files refer to each other in a cycle: {' → '.join(seen)}")
+        body = _rewrite(name, sources[name], sources, lambda dep: visit(dep, (*seen, name)))
+        assets[name] = _asset(name, body)
+        return assets[name]
+
+    for name in sources:
+        visit(name, ())
+    return assets
+
+
+def _rewrite(
+    name: str, body: bytes, sources: dict[str, bytes], resolve: Callable[[str], Asset]
+) -> bytes:
+    pattern = _REWRITERS.get(posixpath.splitext(name)[1])
+    if pattern is None:
+        return body
+
+    def replace(match: re.Match[str]) -> str:
+        prefix, quote, reference = match.groups()
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), reference))
+        if target not in sources:
+            return match.group(0)  # not ours to fingerprint (or missing): leave it
+        hashed = posixpath.basename(resolve(target).hashed_name)
+        return f"{prefix}{quote}{posixpath.join(posixpath.dirname(reference), hashed)}{quote}"
+
+    return pattern.sub(replace, body.decode("utf-8")).encode("utf-8")
+
+
+def _asset(name: str, body: bytes) -> Asset:
+    digest = hashlib.sha256(body).hexdigest()[:HASH_LENGTH]
+    stem, extension = posixpath.splitext(name)
+    gzipped = None
+    if extension in COMPRESSIBLE:
+        packed = gzip.compress(body, compresslevel=9, mtime=0)
+        gzipped = packed if len(packed) < len(body) else None
+    mimetype = MIMETYPES.get(extension) or mimetypes.guess_type(name)[0]
+    mimetype = mimetype or "application/octet-stream"
+    return Asset(name, f"{stem}.{digest}{extension}", body, gzipped, mimetype, digest)
+
+
+def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
+    return tuple((str(path), path.stat().st_mtime) for path in sorted(root.rglob("*")))
+
+
+def manifest() -> Manifest:
+    """Return the current app's manifest; in debug mode, rebuilt after an edit."""
+    current: Manifest = current_app.extensions["angela.assets"]
+    if current_app.debug and _stamp(current.root) != current.stamp:
+        current = current_app.extensions["angela.assets"] = Manifest(current.root)
+    return current
+
+
+def asset_url(name: str) -> str:
+    """Return the fingerprinted URL of the static file `name`.
+
+    A file that is missing (e.g. the vendored map library before `make setup`)
+    keeps its plain URL, so the page still renders and only that file fails.
+    """
+    asset = manifest().by_name.get(name)
+    if asset is None:
+        current_app.logger.warning("static file %s is missing", name)
+        return url_for("static", filename=name)
+    return url_for("static", filename=asset.hashed_name)
+
+
+def serve(filename: str) -> Response:
+    """Answer a static file: cached for a year under its fingerprinted name,
+    revalidated under its plain name; gzip when the browser accepts it."""
+    files = manifest()
+    asset, immutable = files.by_hashed_name.get(filename), True
+    if asset is None:
+        asset, immutable = files.by_name.get(filename), False
+    if asset is None:
+        abort(404)
+    if asset.gzipped is not None and request.accept_encodings["gzip"]:
+        response = Response(asset.gzipped, content_type=asset.mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(f"{asset.etag}.gz")
+    else:
+        response = Response(asset.body, content_type=asset.mimetype)
+        response.set_etag(asset.etag)
+    if asset.gzipped is not None:
+        response.vary.add("Accept-Encoding")
+    response.cache_control.public = True
+    if immutable:
+        response.cache_control.max_age = ONE_YEAR
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.no_cache = True
+    response.make_conditional(request)  # may turn it into a 304, in place
+    return response
+
+
+def init_app(app: Flask) -> None:
+    if app.static_folder is None:
+        raise AssetError("the app has no static folder")
+    app.extensions["angela.assets"] = Manifest(Path(app.static_folder))
+    app.view_functions["static"] = serve
+    app.jinja_env.globals["asset_url"] = asset_url

@@ -1,0 +1,140 @@
+"""The audit trail: who changed which merchant or account, when, and each
+field's value before and after. Events are added to the caller's
+transaction, so a change and its record are committed or lost together."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Select, func, select
+
+from angela.extensions import db
+from angela.models import AuditEvent, Merchant, User
+
+if TYPE_CHECKING:
+    from flask_login import AnonymousUserMixin
+
+ACTIONS: dict[str, str] = {
+    "merchant_create": "Enregistrement",
+    "merchant_update": "Modification",
+    "training_record": "Formation enregistrée",
+    "merchant_suspend": "Suspension",
+    "merchant_withdraw": "Retrait",
+    "merchant_reinstate": "Rétablissement",
+    "import_create": "Création par import CSV",
+    "import_update": "Modification par import CSV",
+    "user_create": "Compte créé",
+    "user_update": "Compte modifié",
+}
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None
+    actor_id: int | None = None
+    merchant_id: int | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    event: AuditEvent
+    actor_email: str | None
+    merchant_ref: str | None
+    merchant_name: str | None
+    target_email: str | None
+
+
+def record(
+    action: str,
+    actor: User | AnonymousUserMixin | None,
+    *,
+    changes: dict[str, Any],
+    merchant: Merchant | None = None,
+    target_user_id: int | None = None,
+    reason: str | None = None,
+) -> AuditEvent:
+    """Add an event to the session (flushed merchants only: they need an id)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if isinstance(actor, User) else None,
+        merchant_id=merchant.id if merchant is not None else None,
+        merchant_version=merchant.version if merchant is not None else None,
+        target_user_id=target_user_id,
+        reason=reason,
+        changes=changes,
+    )
+    db.session.add(event)
+    return event
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """Return {field: {"before": old, "after": new}} for every field that differs,
+    in JSON-ready values (dates as ISO text)."""
+    changes = {}
+    for name in (*before, *(key for key in after if key not in before)):
+        old, new = _plain(before.get(name)), _plain(after.get(name))
+        if old != new:
+            changes[name] = {"before": old, "after": new}
+    return changes
+
+
+def events(chosen: AuditFilter) -> tuple[list[AuditRow], int]:
+    """Return one page of events, newest first, and the number of pages."""
+    query = _filtered(chosen)
+    total = db.session.execute(
+        select(func.count()).select_from(query.order_by(None).subquery())
+    ).scalar_one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(chosen.page, 1), pages)
+    rows = db.session.execute(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    return [AuditRow(*row) for row in rows], pages
+
+
+def merchant_events_since(merchant_id: int, version: int) -> list[AuditRow]:
+    """Return the events that made the merchant's versions after `version`, oldest first."""
+    query = _filtered(AuditFilter(merchant_id=merchant_id)).where(
+        AuditEvent.merchant_version > version
+    )
+    return [AuditRow(*row) for row in db.session.execute(query.order_by(AuditEvent.id))]
+
+
+def actors() -> list[User]:
+    """Return the accounts that appear as authors in the log."""
+    ids = select(AuditEvent.actor_id).where(AuditEvent.actor_id.is_not(None)).distinct()
+    query = select(User).where(User.id.in_(ids)).order_by(User.email)
+    return list(db.session.execute(query).scalars())
+
+
+def _filtered(chosen: AuditFilter) -> Select[Any]:
+    actor = db.aliased(User)
+    target = db.aliased(User)
+    query = (
+        select(AuditEvent, actor.email, Merchant.ref, Merchant.name, target.email)
+        .outerjoin(actor, AuditEvent.actor_id == actor.id)
+        .outerjoin(Merchant, AuditEvent.merchant_id == Merchant.id)
+        .outerjoin(target, AuditEvent.target_user_id == target.id)
+    )
+    if chosen.action:
+        query = query.where(AuditEvent.action == chosen.action)
+    if chosen.actor_id:
+        query = query.where(AuditEvent.actor_id == chosen.actor_id)
+    if chosen.merchant_id:
+        query = query.where(AuditEvent.merchant_id == chosen.merchant_id)
+    return query
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,155 @@
+"""The `auth` blueprint: logging in and out of the staff face, the role
+check every staff view declares, and the session cookie's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import CSRFError
+
+from angela import accounts, logins
+from angela.extensions import login_manager
+from angela.models import User
+from angela.staff_forms import LoginForm
+
+bp = Blueprint("auth", __name__, url_prefix="/staff")
+
+SESSION_TOKEN = "staff_token"  # noqa: S105 - the name of a session key
+THROTTLED = "Trop de tentatives de connexion. Par sécurité, réessayez dans {minutes} minutes."
+WRONG = "Adresse e-mail ou mot de passe incorrect."
+
+CSRF_MESSAGE = (
+    "Ce formulaire a expiré ou ne vient pas de cette page. Rechargez la page et recommencez."
+)
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """The Flask cookie, marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Connectez-vous pour accéder à l'espace équipe."
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+    app.session_interface = _SessionInterface()
+    app.register_blueprint(bp)
+
+
+def limits() -> logins.Limits:
+    config = current_app.config
+    return logins.Limits(
+        max_failures=config["LOGIN_MAX_FAILURES"],
+        window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
+        idle=timedelta(minutes=config["STAFF_SESSION_IDLE_MINUTES"]),
+        max_age=timedelta(hours=config["STAFF_SESSION_MAX_HOURS"]),
+    )
+
+
+def require_login() -> ResponseReturnValue | None:
+    """Return the way to the login page for anonymous visitors, else None."""
+    if current_user.is_authenticated:
+        return None
+    return login_manager.unauthorized()  # type: ignore[no-any-return]
+
+
+def role_required(role: str) -> Callable[[View], View]:
+    """Decorate a view: anonymous visitors go to the login page, accounts
+    below `role` get 403."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return require_login()
+            if not accounts.may(current_user.role, role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return cast(View, wrapped)
+
+    return decorate
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.dashboard"))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    email, address = form.email.data or "", request.remote_addr or "-"
+    if logins.is_throttled(email, address, limits()):
+        message = THROTTLED.format(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+        return render_template("auth/login.html", form=form, error=message), 429
+    user = accounts.authenticate(email, form.password.data or "")
+    if user is None:
+        logins.record_failure(email, address)
+        return render_template("auth/login.html", form=form, error=WRONG), 200
+    token = logins.start_session(user)
+    session.clear()
+    session[SESSION_TOKEN] = token
+    session.permanent = True
+    login_user(user)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    token = session.get(SESSION_TOKEN)
+    if token:
+        logins.end_session(token)
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté·e.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(_error: CSRFError) -> ResponseReturnValue:
+    return render_template("staff/error.html", title="Formulaire expiré", message=CSRF_MESSAGE), 400
+
+
+def _load_user(user_id: str) -> User | None:
+    token = session.get(SESSION_TOKEN)
+    if not token:
+        return None
+    user = logins.resume_session(token, limits())
+    if user is None or str(user.id) != user_id:
+        session.pop(SESSION_TOKEN, None)
+        return None
+    return user
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path of this site's staff face: never an open redirect.
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/staff/"):
+            return target
+    return url_for("staff.dashboard")

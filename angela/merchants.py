@@ -1,0 +1,265 @@
+"""Staff use-cases on one merchant: register, edit (optimistic locking),
+record a training, suspend, withdraw, reinstate. Each change is written to
+the audit log in the same transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from typing import Any
+
+from geopy.distance import geodesic
+from shapely.geometry import Point
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from angela import audit, territory
+from angela.audit import AuditRow
+from angela.exchange import record_of
+from angela.extensions import db
+from angela.merchant_csv import RECORD_FIELDS, MerchantRecord
+from angela.models import Merchant, User
+
+DUPLICATE_RADIUS_M = 50
+# The shipped boundaries are simplified: trust the national address base's
+# commune for a point this close to it (in degrees, about 200 m).
+CITYCODE_TOLERANCE_DEG = 0.002
+REF_PREFIX = "ANG-"
+_GENERATED_REF = re.compile(r"ANG-(\d+)")
+
+
+class MerchantError(ValueError):
+    """The input is refused; `field` names the form field, the message is French."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
+class ProbableDuplicate(Exception):
+    """Other merchants look like this one; save again with confirmation."""
+
+    def __init__(self, others: list[Merchant]):
+        super().__init__(", ".join(merchant.ref for merchant in others))
+        self.others = others
+
+
+class EditConflict(Exception):
+    """Someone saved the merchant since the form was opened."""
+
+    def __init__(self, merchant: Merchant, since: list[AuditRow]):
+        super().__init__(merchant.ref)
+        self.merchant, self.since = merchant, since
+
+
+@dataclass(frozen=True)
+class MerchantInput:
+    """What the staff form says about a merchant, already checked field by field."""
+
+    ref: str | None
+    name: str
+    category: str
+    address: str
+    postcode: str
+    lat: float
+    lon: float
+    phone: str | None
+    opening_hours: str | None
+    training_status: str
+    trained_on: date | None
+    trainer: str | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    notes: str | None
+    citycode: str | None = None  # the geocoder's INSEE code, when it gave one
+
+
+def get(merchant_id: int) -> Merchant:
+    """Return the merchant; raise LookupError when there is none."""
+    merchant = db.session.get(Merchant, merchant_id)
+    if merchant is None:
+        raise LookupError(merchant_id)
+    return merchant
+
+
+def commune_for(lat: float, lon: float, citycode: str | None) -> territory.Commune:
+    """Return the commune of the point: the geocoder's when it gave one of
+    the 20 and the point is in or next to it, else the boundaries'. Raise
+    MerchantError when the point is outside the territory."""
+    hinted = territory.communes_by_code().get(citycode or "")
+    if hinted is not None and hinted.boundary.distance(Point(lon, lat)) < CITYCODE_TOLERANCE_DEG:
+        return hinted
+    found = territory.commune_at(lat, lon)
+    if found is None:
+        raise MerchantError(
+            "lat",
+            f"Le point ({lat:.6f}, {lon:.6f}) est hors des 20 communes de Melun Val de Seine.",
+        )
+    return found
+
+
+def duplicates_of(data: MerchantInput, commune_code: str, exclude_id: int | None) -> list[Merchant]:
+    """Return other merchants within 50 m, or with the same name in the same commune."""
+    near = 0.001  # degrees: a box wider than 50 m in every direction, then exact
+    same_name = and_(
+        func.lower(Merchant.name) == data.name.lower(), Merchant.commune_code == commune_code
+    )
+    in_box = and_(
+        Merchant.lat.between(data.lat - near, data.lat + near),
+        Merchant.lon.between(data.lon - 2 * near, data.lon + 2 * near),
+    )
+    query = select(Merchant).where(or_(same_name, in_box))
+    if exclude_id is not None:
+        query = query.where(Merchant.id != exclude_id)
+    found = db.session.execute(query.order_by(Merchant.ref)).scalars()
+    return [m for m in found if _same_place(m, data, commune_code)]
+
+
+def _same_place(merchant: Merchant, data: MerchantInput, commune_code: str) -> bool:
+    if merchant.name.lower() == data.name.lower() and merchant.commune_code == commune_code:
+        return True
+    distance = geodesic((merchant.lat, merchant.lon), (data.lat, data.lon)).meters
+    return bool(distance <= DUPLICATE_RADIUS_M)
+
+
+def register(data: MerchantInput, actor: User, confirmed_duplicate: bool) -> Merchant:
+    """Create and commit a merchant; return it.
+
+    Raises MerchantError (outside the territory, ref taken) or
+    ProbableDuplicate when not `confirmed_duplicate`.
+    """
+    commune = commune_for(data.lat, data.lon, data.citycode)
+    others = duplicates_of(data, commune.code, exclude_id=None)
+    if others and not confirmed_duplicate:
+        raise ProbableDuplicate(others)
+    ref = data.ref or next_ref()
+    if data.ref and _ref_taken(data.ref):
+        raise MerchantError("ref", f"La référence {data.ref} est déjà utilisée.")
+    merchant = Merchant(**_values(data, ref, commune.code))
+    db.session.add(merchant)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise MerchantError("ref", f"La référence {ref} vient d'être prise ; réessayez.") from None
+    audit.record(
+        "merchant_create", actor, merchant=merchant, changes=audit.diff({}, snapshot(merchant))
+    )
+    db.session.commit()
+    return merchant
+
+
+def update(
+    merchant_id: int, version: int, data: MerchantInput, actor: User, confirmed_duplicate: bool
+) -> Merchant:
+    """Save the form over the merchant as it was at `version`; return it.
+
+    Raises EditConflict when it changed since, MerchantError, ProbableDuplicate.
+    """
+    merchant = get(merchant_id)
+    if merchant.version != version:
+        raise EditConflict(merchant, audit.merchant_events_since(merchant.id, version))
+    commune = commune_for(data.lat, data.lon, data.citycode)
+    if _moved_or_renamed(merchant, data, commune.code):
+        others = duplicates_of(data, commune.code, exclude_id=merchant.id)
+        if others and not confirmed_duplicate:
+            raise ProbableDuplicate(others)
+    ref = data.ref or merchant.ref
+    if ref != merchant.ref and _ref_taken(ref):
+        raise MerchantError("ref", f"La référence {ref} est déjà utilisée.")
+    return _change(merchant, "merchant_update", actor, _values(data, ref, commune.code))
+
+
+def record_training(
+    merchant_id: int, trained_on: date, trainer: str | None, actor: User
+) -> Merchant:
+    """Record a training or its renewal: the merchant becomes `trained` on that date."""
+    values = {"training_status": "trained", "trained_on": trained_on, "trainer": trainer}
+    return _change(get(merchant_id), "training_record", actor, values)
+
+
+def set_status(merchant_id: int, action: str, reason: str, actor: User) -> Merchant:
+    """Suspend, withdraw or reinstate the merchant, with the reason given.
+
+    Reinstating makes it `trained` again when it has a training date, else `pending`.
+    """
+    merchant = get(merchant_id)
+    status = {"merchant_suspend": "suspended", "merchant_withdraw": "withdrawn"}.get(action)
+    if action == "merchant_reinstate":
+        status = "trained" if merchant.trained_on else "pending"
+    if status is None:
+        raise ValueError(f"not a status action: {action}")
+    return _change(merchant, action, actor, {"training_status": status}, reason)
+
+
+def next_ref() -> str:
+    """Return the next free generated reference, ANG-0001 and up."""
+    refs = db.session.execute(select(Merchant.ref).where(Merchant.ref.like(f"{REF_PREFIX}%")))
+    numbers = [int(match.group(1)) for (ref,) in refs if (match := _GENERATED_REF.fullmatch(ref))]
+    return f"{REF_PREFIX}{max(numbers, default=0) + 1:04d}"
+
+
+def snapshot(merchant: Merchant) -> dict[str, Any]:
+    """Return every CSV field of the merchant, the way the audit log keeps it."""
+    return asdict(record_of(merchant))
+
+
+def input_of(merchant: Merchant) -> MerchantInput:
+    """Return the form values describing a stored merchant."""
+    record = record_of(merchant)
+    values = {name: getattr(record, name) for name in RECORD_FIELDS if name != "commune_code"}
+    return MerchantInput(**values, citycode=record.commune_code)
+
+
+def with_position(
+    data: MerchantInput, lat: float, lon: float, citycode: str | None
+) -> MerchantInput:
+    return replace(data, lat=lat, lon=lon, citycode=citycode)
+
+
+def _change(
+    merchant: Merchant, action: str, actor: User, values: dict[str, Any], reason: str | None = None
+) -> Merchant:
+    before = snapshot(merchant)
+    version = merchant.version
+    for name, value in values.items():
+        setattr(merchant, name, value)
+    changes = audit.diff(before, snapshot(merchant))
+    if not changes and reason is None:
+        return merchant
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise EditConflict(
+            get(merchant.id), audit.merchant_events_since(merchant.id, version)
+        ) from None
+    audit.record(action, actor, merchant=merchant, changes=changes, reason=reason)
+    db.session.commit()
+    return merchant
+
+
+def _values(data: MerchantInput, ref: str, commune_code: str) -> dict[str, Any]:
+    record = MerchantRecord(
+        **{
+            name: getattr(data, name)
+            for name in RECORD_FIELDS
+            if name not in ("ref", "commune_code")
+        },
+        ref=ref,
+        commune_code=commune_code,
+    )
+    return asdict(record)
+
+
+def _moved_or_renamed(merchant: Merchant, data: MerchantInput, commune_code: str) -> bool:
+    return (merchant.lat, merchant.lon, merchant.name, merchant.commune_code) != (
+        data.lat, data.lon, data.name, commune_code,
+    )  # fmt: skip
+
+
+def _ref_taken(ref: str) -> bool:
+    return db.session.execute(select(Merchant.id).where(Merchant.ref == ref)).first() is not None

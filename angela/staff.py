@@ -1,0 +1,359 @@
+"""The `staff` blueprint, merchants side: dashboard, list, register, edit,
+locate, training and status. Views parse, call one use-case, render."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from angela import (
+    accounts,
+    audit,
+    exchange,
+    geocoding,
+    merchant_list,
+    merchants,
+    phones,
+    territory,
+    uploads,
+)
+from angela.auth import CSRF_MESSAGE, require_login, role_required
+from angela.catalog import CATEGORIES, TRAINING_STATUSES
+from angela.hours import PARIS
+from angela.refuges import paris_today
+from angela.staff_forms import (
+    FIELD_LABELS,
+    HOURS_EXAMPLES,
+    ActionForm,
+    ImportConfirmForm,
+    ImportForm,
+    MerchantForm,
+    StatusForm,
+    TrainingForm,
+)
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+STATUS_ACTIONS = {
+    "suspend": ("merchant_suspend", "Suspendre", "suspendu"),
+    "withdraw": ("merchant_withdraw", "Retirer du dispositif", "retiré"),
+    "reinstate": ("merchant_reinstate", "Rétablir", "rétabli"),
+}
+
+
+@bp.before_request
+def _logged_in() -> ResponseReturnValue | None:
+    """Every staff page needs a session; each view also declares its role."""
+    return require_login()
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(_error: CSRFError) -> ResponseReturnValue:
+    return render_template("staff/error.html", title="Formulaire expiré", message=CSRF_MESSAGE), 400
+
+
+@bp.errorhandler(403)
+def forbidden(_error: Exception) -> ResponseReturnValue:
+    message = "Votre rôle ne permet pas cette action. Demandez à un administrateur si besoin."
+    return render_template("staff/error.html", title="Accès refusé", message=message), 403
+
+
+@bp.errorhandler(404)
+def not_found(_error: Exception) -> ResponseReturnValue:
+    message = "Cette page n'existe pas, ou plus."
+    return render_template("staff/error.html", title="Page introuvable", message=message), 404
+
+
+@bp.errorhandler(413)
+def too_large(_error: Exception) -> ResponseReturnValue:
+    message = "Le fichier dépasse 2 Mo : découpez-le ou retirez les colonnes inutiles."
+    return render_template("staff/error.html", title="Fichier trop gros", message=message), 413
+
+
+@bp.app_template_filter("paris_time")
+def paris_time(moment: datetime | None, style: str = "") -> str:
+    """Show a stored instant in Paris time (SQLite gives it back without zone)."""
+    if moment is None:
+        return ""
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
+    return local.isoformat() if style == "iso" else f"{local:%d/%m/%Y à %H:%M}"
+
+
+@bp.app_template_filter("phone")
+def phone(e164: str | None) -> str:
+    return phones.for_display(e164) if e164 else ""
+
+
+@bp.app_context_processor
+def _staff_context() -> dict[str, Any]:
+    return {
+        "audit_actions": audit.ACTIONS,
+        "field_labels": FIELD_LABELS,
+        "categories": CATEGORIES,
+        "statuses": TRAINING_STATUSES,
+        "communes": territory.communes_by_code(),
+        "may": lambda role: current_user.is_authenticated and accounts.may(current_user.role, role),
+        "action_form": ActionForm,
+    }
+
+
+def _window() -> tuple[Any, int]:
+    return paris_today(), current_app.config["TRAINING_VALID_MONTHS"]
+
+
+@bp.get("/")
+@role_required("viewer")
+def dashboard() -> ResponseReturnValue:
+    figures = merchant_list.dashboard(*_window())
+    return render_template("staff/dashboard.html", figures=figures)
+
+
+@bp.get("/merchants", endpoint="merchant_list")
+@role_required("viewer")
+def merchant_list_page() -> ResponseReturnValue:
+    args = request.args
+    chosen = merchant_list.MerchantFilter(
+        text=args.get("q", "")[:100],
+        commune=args.get("commune", ""),
+        status=args.get("status", ""),
+        training=args.get("training", ""),
+        sort=args.get("sort", "ref"),
+        page=args.get("page", 1, type=int) or 1,
+    )
+    today, months = _window()
+    page = merchant_list.search(chosen, today, months)
+    badges = {m.id: merchant_list.visibility(m, today, months) for m in page.merchants}
+    return render_template(
+        "staff/merchant_list.html", page=page, chosen=chosen, badges=badges,
+        filters=merchant_list.TRAINING_FILTERS, sorts=merchant_list.SORTS,
+    )  # fmt: skip
+
+
+@bp.get("/merchants/<int:merchant_id>")
+@role_required("viewer")
+def merchant_detail(merchant_id: int) -> ResponseReturnValue:
+    merchant = _get_or_404(merchant_id)
+    today, months = _window()
+    history: list[audit.AuditRow] = []
+    if accounts.may(current_user.role, "admin"):
+        history = audit.events(audit.AuditFilter(merchant_id=merchant_id))[0]
+    return render_template(
+        "staff/merchant_detail.html", merchant=merchant, history=history,
+        visibility=merchant_list.visibility(merchant, today, months),
+        training_form=TrainingForm(formdata=None, trainer=merchant.trainer, trained_on=today),
+        status_form=StatusForm(formdata=None), status_actions=STATUS_ACTIONS,
+    )  # fmt: skip
+
+
+@bp.route("/merchants/new", methods=["GET", "POST"])
+@role_required("agent")
+def merchant_new() -> ResponseReturnValue:
+    form = MerchantForm()
+    if request.method == "GET":
+        form.training_status.data, form.trained_on.data = "trained", paris_today()
+        return _form_page(form, None)
+    if "locate" in request.form:
+        return _locate_in_form(form, None)
+    if not form.validate():
+        return _form_page(form, None), 422
+    try:
+        merchant = merchants.register(
+            form.to_input(), current_user, bool(form.confirm_duplicate.data)
+        )
+    except merchants.MerchantError as error:
+        return _form_page(form, None, field_error=error), 422
+    except merchants.ProbableDuplicate as duplicate:
+        return _form_page(form, None, duplicates=duplicate.others), 409
+    flash(f"{merchant.name} est enregistré sous la référence {merchant.ref}.", "success")
+    return redirect(url_for("staff.merchant_detail", merchant_id=merchant.id))
+
+
+@bp.route("/merchants/<int:merchant_id>/edit", methods=["GET", "POST"])
+@role_required("agent")
+def merchant_edit(merchant_id: int) -> ResponseReturnValue:
+    merchant = _get_or_404(merchant_id)
+    form = MerchantForm()
+    if request.method == "GET":
+        form.fill(merchants.input_of(merchant), merchant.version)
+        return _form_page(form, merchant)
+    if "locate" in request.form:
+        return _locate_in_form(form, merchant)
+    if not form.validate() or not (form.version.data or "").isdigit():
+        return _form_page(form, merchant), 422
+    try:
+        merchants.update(
+            merchant.id, int(form.version.data), form.to_input(), current_user,
+            bool(form.confirm_duplicate.data),
+        )  # fmt: skip
+    except merchants.EditConflict as conflict:
+        form.version.data = str(conflict.merchant.version)
+        return _form_page(form, conflict.merchant, conflict=conflict), 409
+    except merchants.MerchantError as error:
+        return _form_page(form, merchant, field_error=error), 422
+    except merchants.ProbableDuplicate as duplicate:
+        return _form_page(form, merchant, duplicates=duplicate.others), 409
+    flash("Modifications enregistrées.", "success")
+    return redirect(url_for("staff.merchant_detail", merchant_id=merchant_id))
+
+
+@bp.post("/locate")
+@role_required("agent")
+def locate() -> ResponseReturnValue:
+    """JSON for the map script: the position of an address, or a French error."""
+    try:
+        found = _geocode(request.form.get("address", ""), request.form.get("postcode", ""))
+    except geocoding.GeocodingError as error:
+        return jsonify({"error": str(error)}), 422
+    return jsonify(
+        {"lat": found.lat, "lon": found.lon, "label": found.label,
+         "citycode": found.commune.code, "commune": found.commune.name}
+    )  # fmt: skip
+
+
+@bp.post("/merchants/<int:merchant_id>/training")
+@role_required("agent")
+def training_record(merchant_id: int) -> ResponseReturnValue:
+    merchant = _get_or_404(merchant_id)
+    form = TrainingForm()
+    if not form.validate() or form.trained_on.data is None:
+        for errors in form.errors.values():
+            flash(f"Formation non enregistrée : {' '.join(map(str, errors))}", "error")
+        return redirect(url_for("staff.merchant_detail", merchant_id=merchant_id))
+    merchants.record_training(merchant.id, form.trained_on.data, form.trainer_text(), current_user)
+    flash(f"Formation du {form.trained_on.data:%d/%m/%Y} enregistrée.", "success")
+    return redirect(url_for("staff.merchant_detail", merchant_id=merchant_id))
+
+
+@bp.post("/merchants/<int:merchant_id>/status/<action>")
+@role_required("agent")
+def merchant_status(merchant_id: int, action: str) -> ResponseReturnValue:
+    merchant = _get_or_404(merchant_id)
+    if action not in STATUS_ACTIONS:
+        abort(404)
+    form = StatusForm()
+    audit_action, _label, done = STATUS_ACTIONS[action]
+    if not form.validate():
+        flash("Indiquez le motif avant de changer le statut.", "error")
+    else:
+        merchants.set_status(
+            merchant.id, audit_action, (form.reason.data or "").strip(), current_user
+        )
+        flash(f"{merchant.name} est {done}.", "success")
+    return redirect(url_for("staff.merchant_detail", merchant_id=merchant_id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required("agent")
+def merchants_import() -> ResponseReturnValue:
+    """Upload a CSV: check it all and show what importing it would do."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "staff/merchants_import.html", form=form
+        ), 422 if form.errors else 200
+    data = form.file.data.read()
+    plan = exchange.plan_import(data, paris_today())
+    upload_id = (
+        None if plan.errors else uploads.keep(current_user.id, form.file.data.filename or "", data)
+    )
+    confirm = ImportConfirmForm(formdata=None, upload=upload_id, **_counts(plan))
+    return render_template(
+        "staff/merchants_import.html", form=form, plan=plan, confirm=confirm
+    ), 422 if plan.errors else 200
+
+
+@bp.post("/import/confirm")
+@role_required("agent")
+def merchants_import_confirm() -> ResponseReturnValue:
+    """Apply the previewed file in one transaction, unless it would now do
+    something else than what was shown."""
+    confirm = ImportConfirmForm()
+    if not confirm.validate():
+        abort(400)
+    try:
+        upload = uploads.fetch(confirm.upload.data or 0, current_user.id)
+    except LookupError:
+        flash("Ce fichier n'est plus disponible : envoyez-le de nouveau.", "error")
+        return redirect(url_for("staff.merchants_import"))
+    plan = exchange.plan_import(upload.data, paris_today())
+    shown = {"created": confirm.created.data, "updated": confirm.updated.data}
+    if plan.errors or _counts(plan) != shown:
+        flash("Les données ont changé depuis l'aperçu : vérifiez le nouvel aperçu.", "error")
+        again = ImportConfirmForm(formdata=None, upload=upload.id, **_counts(plan))
+        form = ImportForm(formdata=None)
+        return render_template(
+            "staff/merchants_import.html", form=form, plan=plan, confirm=again
+        ), 409
+    uploads.discard(upload.id)
+    counts = exchange.apply_import(plan, actor=current_user)
+    flash(
+        f"Import terminé : {counts['created']} créé(s), {counts['updated']} modifié(s), "
+        f"{counts['unchanged']} inchangé(s).", "success",
+    )  # fmt: skip
+    return redirect(url_for("staff.merchant_list"))
+
+
+@bp.get("/export.csv")
+@role_required("agent")
+def merchants_export() -> ResponseReturnValue:
+    filename = f"angela-commercants-{paris_today():%Y-%m-%d}.csv"
+    return Response(
+        exchange.export_csv(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "no-store"},
+    )  # fmt: skip
+
+
+def _counts(plan: exchange.ImportPlan) -> dict[str, int]:
+    counts = plan.counts
+    return {"created": counts["created"], "updated": counts["updated"]}
+
+
+def _get_or_404(merchant_id: int) -> Any:
+    try:
+        return merchants.get(merchant_id)
+    except LookupError:
+        abort(404)
+
+
+def _geocode(address: str, postcode: str) -> geocoding.Located:
+    config = current_app.config
+    return geocoding.locate(address, postcode, config["GEOCODER_URL"], config["GEOCODER_TIMEOUT"])
+
+
+def _locate_in_form(form: MerchantForm, merchant: Any) -> ResponseReturnValue:
+    """The "Localiser" button without JavaScript: fill lat/lon and show the form again."""
+    try:
+        found = _geocode(form.address.data or "", form.postcode.data or "")
+    except geocoding.GeocodingError as error:
+        return _form_page(form, merchant, locate_error=str(error)), 422
+    form.lat.data, form.lon.data = f"{found.lat:.6f}", f"{found.lon:.6f}"
+    form.citycode.data = found.commune.code
+    return _form_page(form, merchant, located=found)
+
+
+def _form_page(form: MerchantForm, merchant: Any, **context: Any) -> str:
+    error = context.get("field_error")
+    if error is not None:
+        getattr(form, error.field).errors = [*getattr(form, error.field).errors, str(error)]
+    return render_template(
+        "staff/merchant_form.html", form=form, merchant=merchant, hours_examples=HOURS_EXAMPLES,
+        tile_url=current_app.config["TILE_URL"], **context,
+    )  # fmt: skip

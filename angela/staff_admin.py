@@ -1,0 +1,91 @@
+"""The `admin` blueprint: staff accounts and the audit log (admins only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from angela import accounts, audit
+from angela.auth import CSRF_MESSAGE, require_login, role_required
+from angela.models import ROLES
+from angela.staff_forms import UserCreateForm, UserEditForm
+
+bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
+
+
+@bp.before_request
+def _logged_in() -> ResponseReturnValue | None:
+    """Every page here needs a session; each view also declares its role."""
+    return require_login()
+
+
+@bp.errorhandler(CSRFError)
+def csrf_refused(_error: CSRFError) -> ResponseReturnValue:
+    return render_template("staff/error.html", title="Formulaire expiré", message=CSRF_MESSAGE), 400
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_list() -> ResponseReturnValue:
+    args = request.args
+    chosen = audit.AuditFilter(
+        action=args.get("action") or None,
+        actor_id=args.get("actor", type=int),
+        merchant_id=args.get("merchant", type=int),
+        page=args.get("page", 1, type=int) or 1,
+    )
+    rows, pages = audit.events(chosen)
+    return render_template(
+        "admin/audit_list.html", rows=rows, pages=pages, chosen=chosen,
+        actions=audit.ACTIONS, actors=audit.actors(),
+    )  # fmt: skip
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@role_required("admin")
+def user_list() -> ResponseReturnValue:
+    form = UserCreateForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                form.email.data or "", form.password.data or "", form.role.data or "", current_user
+            )
+        except accounts.AccountError as error:
+            form.email.errors = [*form.email.errors, str(error)]
+            status = 422
+        else:
+            flash(f"Compte créé pour {user.email} ({ROLES[user.role]}).", "success")
+            return redirect(url_for("admin.user_list"))
+    elif form.errors:
+        status = 422
+    users = accounts.list_users()
+    edit_forms = {
+        u.id: UserEditForm(formdata=None, prefix=f"u{u.id}", role=u.role, active=u.active)
+        for u in users
+    }
+    return render_template(
+        "admin/user_list.html", form=form, users=users, edit_forms=edit_forms, roles=ROLES
+    ), status
+
+
+@bp.post("/users/<int:user_id>")
+@role_required("admin")
+def user_update(user_id: int) -> ResponseReturnValue:
+    form = UserEditForm(prefix=f"u{user_id}")
+    if not form.validate():
+        abort(400)
+    try:
+        user = accounts.update_user(
+            user_id, form.role.data or "", bool(form.active.data), current_user
+        )
+    except LookupError:
+        abort(404)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+    else:
+        state = "actif" if user.active else "désactivé (ses sessions sont fermées)"
+        flash(f"{user.email} : {ROLES[user.role]}, {state}.", "success")
+    return redirect(url_for("admin.user_list"))

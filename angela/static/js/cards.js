@@ -1,0 +1,60 @@
+// Refuge cards built in the browser from the API's refuge objects, with the
+// page's own <template> (rendered by the same macro as the server's cards),
+// and the order rules: open first; the police first when nothing is open
+// near enough (angela.public.open_first and any_open say the same).
+
+import { describeStatus, phoneText, walkText } from "./words.js";
+
+const OPEN_RANK = (refuge) => (refuge.open_now === true ? 0 : refuge.open_now === null ? 1 : 2);
+
+export function openFirst(refuges) {
+  return refuges
+    .map((refuge, position) => ({ refuge, position }))
+    .sort((a, b) => OPEN_RANK(a.refuge) - OPEN_RANK(b.refuge) || a.position - b.position)
+    .map(({ refuge }) => refuge);
+}
+
+export function anyOpen(refuges, withinMinutes) {
+  return refuges.some((refuge) => refuge.open_now === true && refuge.walking_minutes <= withinMinutes);
+}
+
+function field(card, name) {
+  return card.querySelector(`[data-field="${name}"]`);
+}
+
+export function buildCard(template, refuge, page) {
+  const card = template.content.firstElementChild.cloneNode(true);
+  Object.assign(card.dataset, { id: refuge.id, lat: refuge.lat, lon: refuge.lon, name: refuge.name });
+  card.classList.toggle("is-open", refuge.open_now === true);
+  const link = field(card, "link");
+  link.textContent = refuge.name;
+  link.href = `${page.refugeUrl}${refuge.id}`;
+  const kind = refuge.category in page.categories ? refuge.category : "other";
+  field(card, "icon").setAttribute("href", `${page.iconsUrl}#${kind}`);
+  field(card, "kind").textContent = page.categories[kind];
+  field(card, "walk").textContent = walkText(refuge.distance_m, refuge.walking_minutes);
+  const status = field(card, "status");
+  status.textContent = describeStatus(refuge.open_now, refuge.next_change);
+  status.classList.remove("status-unknown");
+  status.classList.add(
+    refuge.open_now === true ? "status-open" : refuge.open_now === false ? "status-closed" : "status-unknown",
+  );
+  field(card, "address").textContent = `${refuge.address}, ${refuge.postcode} ${refuge.commune.name}`;
+  field(card, "directions").href = refuge.directions_url;
+  field(card, "go-name").textContent = ` à pied : ${refuge.name}`;
+  const call = field(card, "call");
+  if (refuge.phone) {
+    call.href = `tel:${refuge.phone}`;
+    field(card, "call-name").textContent = ` ${refuge.name}`;
+    field(card, "phone").textContent = phoneText(refuge.phone);
+  } else {
+    call.remove();
+  }
+  return card;
+}
+
+export function buildPoliceFirst(template, message) {
+  const block = template.content.firstElementChild.cloneNode(true);
+  field(block, "message").textContent = message;
+  return block;
+}

@@ -1,0 +1,217 @@
+"""Browser fixtures: the app served on loopback from a temporary SQLite
+database of named refuges, and headless Chromium (Debian's package) driven by
+Playwright on a phone-sized viewport, with every request that is not to the
+test server blocked (so map tiles never load)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from angela import create_app, territory
+from angela.extensions import db
+from angela.models import Merchant
+from angela.refuges import paris_today
+from tests.conftest import skip_or_fail
+from tests.places import (
+    DAMMARIE_TOWN_HALL,
+    LE_MEE_CENTRE,
+    MELUN_STATION,
+    MELUN_TOWN_HALL,
+    SEINE_PORT_CHURCH,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "tests" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+# Never fetched: every request off the test server is aborted.
+TILE_URL = "https://tiles.example.invalid/{z}/{x}/{y}.png"
+NEUTRAL_PAGE = "/neutre"
+
+pytestmark = pytest.mark.browser
+
+
+def _north_of(place: tuple[float, float], metres: float) -> tuple[float, float]:
+    return place[0] + metres / 111_200, place[1]
+
+
+# name, category, position, opening hours, phone, status
+REFUGES: list[tuple[str, str, tuple[float, float], str | None, str | None, str]] = [
+    ("Café de la Mairie", "cafe", _north_of(MELUN_TOWN_HALL, 40),
+     "24/7", "+33199001201", "trained"),
+    ("Pharmacie du Centre", "pharmacy", _north_of(MELUN_TOWN_HALL, 160),
+     "Mo-Sa 09:00-19:30; PH off", "+33199001202", "trained"),
+    ("Boulangerie Gambetta", "bakery", _north_of(MELUN_TOWN_HALL, 320), None, None, "trained"),
+    ("Bar du Port", "bar", _north_of(MELUN_TOWN_HALL, 520), "off", "+33199001204", "trained"),
+    ("Hôtel de la Gare", "hotel", MELUN_STATION, "24/7", "+33199001205", "trained"),
+    ("Tabac caché", "tobacconist", _north_of(MELUN_TOWN_HALL, 10), "24/7", None, "suspended"),
+    ("Épicerie du Mée", "shop", LE_MEE_CENTRE, "off", None, "trained"),
+    ("Cinéma du Mée", "cinema", _north_of(LE_MEE_CENTRE, 700), "24/7", "+33199001208", "trained"),
+    ("Mairie de Dammarie", "public_service", DAMMARIE_TOWN_HALL, "24/7", None, "trained"),
+    ("Auberge de Seine-Port", "restaurant", SEINE_PORT_CHURCH, "off", "+33199001210", "trained"),
+]  # fmt: skip
+
+
+def _seed(app: Flask) -> None:
+    trained_on = paris_today() - timedelta(days=60)
+    with app.app_context():
+        db.create_all()
+        for number, (name, category, (lat, lon), hours, phone, status) in enumerate(REFUGES, 1):
+            commune = territory.commune_at(lat, lon)
+            assert commune is not None, name
+            db.session.add(
+                Merchant(
+                    ref=f"ANG-{number:04d}",
+                    name=name,
+                    category=category,
+                    address=f"{number} rue de l'Essai",
+                    postcode="77000",
+                    commune_code=commune.code,
+                    lat=lat,
+                    lon=lon,
+                    phone=phone,
+                    opening_hours=hours,
+                    training_status=status,
+                    trained_on=trained_on,
+                )
+            )
+        db.session.commit()
+
+
+class Server:
+    def __init__(self, app: Flask, wsgi: BaseWSGIServer):
+        self.app, self.wsgi = app, wsgi
+        self.base = f"http://127.0.0.1:{wsgi.server_port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    database = tmp_path_factory.mktemp("browser") / "angela.sqlite3"
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "browser-tests",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "TILE_URL": TILE_URL,
+        }
+    )
+    # A stand-in for the neutral site of the quick exit (no network here).
+    app.add_url_rule(NEUTRAL_PAGE, "neutral", lambda: "<!doctype html><title>Météo</title><p>Météo")
+    _seed(app)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    wsgi = make_server("127.0.0.1", 0, app, threaded=True)
+    served = Server(app, wsgi)
+    app.config["EXIT_URL"] = served.url(NEUTRAL_PAGE)
+    thread = threading.Thread(target=wsgi.serve_forever, daemon=True)
+    thread.start()
+    yield served
+    wsgi.shutdown()
+    thread.join(timeout=5)
+    wsgi.server_close()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        skip_or_fail(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def open_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
+    """Return a function opening a phone-sized page (options go to the
+    browser context: geolocation, permissions, java_script_enabled); any
+    Content-Security-Policy violation or script error fails the test."""
+    contexts: list[Any] = []
+    problems: list[str] = []
+
+    def open_(path: str = "/", **options: Any) -> Any:
+        context = browser.new_context(**PHONE, locale="fr-FR", **options)
+        contexts.append(context)
+        context.route("**/*", _only_test_server(server.base))
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("console", lambda message: _note_console(message, problems))
+        page.goto(server.url(path))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not problems, problems
+
+
+def _only_test_server(base: str) -> Callable[[Any], None]:
+    def route(request_route: Any) -> None:
+        if request_route.request.url.startswith(base):
+            request_route.continue_()
+        else:
+            request_route.abort()
+
+    return route
+
+
+def _note_console(message: Any, problems: list[str]) -> None:
+    text = message.text
+    if "Content Security Policy" in text or (
+        message.type == "error" and "Failed to load resource" not in text
+    ):
+        problems.append(f"console {message.type}: {text}")
+
+
+@pytest.fixture
+def shoot() -> Callable[[Any, str], Path]:
+    """Save a screenshot of the page's viewport in tests/screenshots/."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def save(page: Any, name: str, full_page: bool = False) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return save
+
+
+@pytest.fixture
+def axe() -> Callable[[Any], list[dict[str, Any]]]:
+    """Return a function that runs axe-core (WCAG 2.0/2.1 A and AA) on a
+    page and returns its violations."""
+    if not AXE.exists():
+        skip_or_fail(f"axe-core not found at {AXE} (run `make setup`, which runs npm ci)")
+
+    def run(page: Any) -> list[dict[str, Any]]:
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        return [
+            {"id": v["id"], "help": v["help"], "nodes": [n["html"][:160] for n in v["nodes"]]}
+            for v in result["violations"]
+        ]
+
+    return run

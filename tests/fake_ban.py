@@ -1,0 +1,93 @@
+"""A fake Base Adresse Nationale on loopback: real HTTP, canned GeoJSON."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from tests.places import FONTAINEBLEAU_CHATEAU, MELUN_TOWN_HALL
+
+# What the fake answers, by words found in the query `q`.
+ANSWERS: dict[str, Any] = {
+    "paul doumer": ("found", MELUN_TOWN_HALL, "16 Rue Paul Doumer 77000 Melun", "77288"),
+    "fontainebleau": (
+        "found",
+        FONTAINEBLEAU_CHATEAU,
+        "Place du Général de Gaulle 77300 Fontainebleau",
+        "77186",
+    ),
+    "lent": ("slow", None, "", ""),
+    "panne": ("error", None, "", ""),
+}
+
+
+def feature(position: tuple[float, float], label: str, citycode: str) -> dict[str, Any]:
+    lat, lon = position
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"label": label, "score": 0.97, "citycode": citycode, "type": "housenumber"},
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        query = parse_qs(parts.query).get("q", [""])[0].lower()
+        self.server.requests.append(self.path)
+        if parts.path != self.server.prefix + "/search":
+            return self._send(404, {"message": "not found"})
+        for words, (kind, position, label, citycode) in ANSWERS.items():
+            if words in query:
+                if kind == "slow":
+                    time.sleep(self.server.slow_seconds)
+                    return self._send(200, {"type": "FeatureCollection", "features": []})
+                if kind == "error":
+                    return self._send(500, {"message": "internal error"})
+                found = [feature(position, label, citycode)]
+                return self._send(200, {"type": "FeatureCollection", "features": found})
+        return self._send(200, {"type": "FeatureCollection", "features": []})
+
+    def _send(self, status: int, body: dict[str, Any]) -> None:
+        data = json.dumps(body).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (the timeout case)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    prefix = "/geocodage"
+    slow_seconds = 1.0
+    requests: list[str]
+
+
+@contextmanager
+def fake_ban() -> Iterator[tuple[str, list[str]]]:
+    """Serve the fake on a free loopback port; yield its base URL and the requests seen."""
+    server = _Server(("127.0.0.1", 0), _Handler)
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{server.prefix}", server.requests
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

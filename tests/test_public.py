@@ -1,0 +1,241 @@
+"""The public pages as the server renders them: what works with no
+JavaScript at all, the refuge page, privacy and security headers."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from html import unescape
+
+import pytest
+
+from angela import public, territory
+from tests.places import DAMMARIE_TOWN_HALL, LE_MEE_CENTRE, MELUN_STATION, MELUN_TOWN_HALL
+
+MELUN = "77288"
+LE_MEE = territory.commune_at(*LE_MEE_CENTRE).code  # type: ignore[union-attr]
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+
+
+def page_text(response) -> str:
+    """The page's HTML with entities read as a person reads them, without
+    the <template> elements that the page's script fills."""
+    html = re.sub(r"<template.*?</template>", "", response.get_data(as_text=True), flags=re.S)
+    return unescape(html).replace("\xa0", " ")
+
+
+def names_on(response) -> list[str]:
+    """The refuge names of the page's cards, in order."""
+    return re.findall(r'data-field="link" href="/refuges/\d+">([^<]+)</a>', page_text(response))
+
+
+def test_home_is_french_with_the_emergency_numbers_and_a_quick_exit(app, client):
+    app.config["EXIT_URL"] = "https://meteo.example/"
+    response = client.get("/")
+    assert response.status_code == 200
+    html = page_text(response)
+    assert '<html lang="fr">' in html
+    assert "Trouver le refuge le plus proche" in html
+    for link in ('href="tel:17"', 'href="tel:112"', 'href="sms:114"', 'href="tel:15"',
+                 'href="tel:18"', 'href="tel:3919"'):  # fmt: skip
+        assert link in html
+    words = re.sub(r"<[^>]+>", "", html)
+    assert "114 SMS si vous ne pouvez pas parler" in words
+    assert "écoute, pas un numéro d'urgence" in html
+    assert 'href="https://meteo.example/" rel="noreferrer" data-quick-exit' in html
+    assert "Où est Angela" in html and "le mot de passe n'est pas obligatoire" in html
+    assert territory.ATTRIBUTION in html
+
+
+def test_home_offers_the_twenty_communes_in_a_plain_get_form(client):
+    html = client.get("/").get_data(as_text=True)
+    assert '<form class="picker-form" method="get" action="/#resultats">' in html
+    options = re.findall(r'<option value="(\d{5})"', html)
+    assert options == [commune.code for commune in territory.communes()]
+    assert len(options) == 20
+
+
+def test_home_has_no_inline_script_or_style(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "<script>" not in html and "<style" not in html and "style=" not in html
+    assert re.findall(r"<script[^>]*>", html) == [
+        f'<script type="module" src="{m}">'
+        for m in re.findall(r'src="(/static/js/page\.\w+\.js)"', html)
+    ]
+
+
+def test_commune_lists_its_refuges_nearest_its_centre_first(client, make_merchant):
+    centre = territory.communes_by_code()[MELUN]
+    make_merchant(name="Gare", position=MELUN_STATION, opening_hours="24/7")
+    make_merchant(name="Mairie", position=MELUN_TOWN_HALL, opening_hours="24/7")
+    make_merchant(name="Ailleurs", position=DAMMARIE_TOWN_HALL, opening_hours="24/7")
+    response = client.get("/", query_string={"commune": MELUN})
+    assert response.status_code == 200
+    html = page_text(response)
+    assert "Refuges à Melun" in html
+    assert "Affichés parce que vous avez choisi Melun" in html
+    town_hall_first = public.geodesic_m(centre.lat, centre.lon, *MELUN_TOWN_HALL) < (
+        public.geodesic_m(centre.lat, centre.lon, *MELUN_STATION)
+    )
+    assert names_on(response) == (["Mairie", "Gare"] if town_hall_first else ["Gare", "Mairie"])
+    assert "selected>Melun</option>" in html
+    assert "Ouvert 24 h/24" in html
+    assert "Appeler le 17" not in html
+
+
+def test_commune_list_puts_open_refuges_first(client, make_merchant):
+    make_merchant(name="Fermé tout près", position=LE_MEE_CENTRE, opening_hours="off")
+    make_merchant(name="Sans horaires", position=LE_MEE_CENTRE)
+    make_merchant(name="Ouvert plus loin", position=(48.5390, 2.6280), opening_hours="24/7")
+    response = client.get("/", query_string={"commune": LE_MEE})
+    assert names_on(response) == ["Ouvert plus loin", "Sans horaires", "Fermé tout près"]
+    html = response.get_data(as_text=True)
+    assert "Fermé</p>" in html and "Horaires non renseignés" in html
+
+
+def test_commune_with_nothing_open_puts_the_police_first(client, make_merchant):
+    make_merchant(name="Fermé", position=LE_MEE_CENTRE, opening_hours="off")
+    page = page_text(client.get("/", query_string={"commune": LE_MEE}))
+    assert "Aucun de ces refuges n'est ouvert en ce moment" in page
+    assert page.index('href="tel:17"', page.index("police-first")) < page.index('class="cards"')
+
+
+def test_commune_without_refuges_shows_the_nearest_ones_and_says_so(client, make_merchant):
+    make_merchant(name="Mairie de Melun", position=MELUN_TOWN_HALL, opening_hours="24/7")
+    response = client.get("/", query_string={"commune": LE_MEE})
+    assert names_on(response) == ["Mairie de Melun"]
+    assert "Aucun refuge à Le Mée-sur-Seine pour l'instant : voici les plus proches" in page_text(
+        response
+    )
+
+
+def test_commune_list_hides_refuges_that_are_not_public(client, make_merchant):
+    make_merchant(name="Formé")
+    make_merchant(name="Suspendu", status="suspended")
+    make_merchant(name="Retiré", status="withdrawn")
+    make_merchant(name="À former", status="pending", trained_on=None)
+    assert names_on(client.get("/", query_string={"commune": MELUN})) == ["Formé"]
+
+
+@pytest.mark.parametrize("code", ["75056", "abc", "7728", "77288 "])
+def test_unknown_commune_says_so_in_words(client, code):
+    response = client.get("/", query_string={"commune": code})
+    assert response.status_code == 400
+    assert "Commune inconnue : choisissez-la dans la liste" in page_text(response)
+    assert names_on(response) == []
+
+
+def test_card_shows_the_refuge_in_words(client, make_merchant):
+    refuge = make_merchant(
+        name="Pharmacie du Marché", category="pharmacy", address="2 place Saint-Jean",
+        phone="+33164520000", opening_hours="24/7",
+    )  # fmt: skip
+    html = client.get(f"/refuges/{refuge.id}").get_data(as_text=True)
+    assert "<h1" in html and "Pharmacie du Marché" in html
+    assert "Pharmacie</span>" in html
+    assert "Ouvert 24 h/24" in html
+    assert "2 place Saint-Jean, 77000 Melun" in html
+    assert 'href="tel:+33164520000"' in html and "01 64 52 00 00" in html
+    directions = client.get(f"/api/v1/refuges/{refuge.id}").get_json()["directions_url"]
+    assert f'href="{directions.replace("&", "&amp;")}"' in html
+
+
+def test_card_without_a_phone_has_no_call_link(client, make_merchant):
+    refuge = make_merchant(phone=None)
+    html = client.get(f"/refuges/{refuge.id}").get_data(as_text=True)
+    assert 'href="tel:+' not in html
+
+
+@pytest.mark.parametrize("status", ["suspended", "withdrawn"])
+def test_invisible_refuge_page_is_a_french_404(client, make_merchant, status):
+    refuge = make_merchant(name="Caché", status=status)
+    response = client.get(f"/refuges/{refuge.id}")
+    assert response.status_code == 404
+    html = page_text(response)
+    assert "Ce refuge n'existe pas ou n'est plus actif" in html
+    assert "Caché" not in html
+    assert 'href="tel:17"' in html
+
+
+def test_unknown_refuge_page_is_a_french_404(client):
+    response = client.get("/refuges/424242")
+    assert response.status_code == 404
+    assert '<html lang="fr">' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", f"/?commune={MELUN}", "/refuges/1", "/refuges/9999"])
+def test_public_pages_set_no_cookie_and_carry_security_headers(client, make_merchant, path):
+    make_merchant()
+    response = client.get(path)
+    assert "Set-Cookie" not in response.headers
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "img-src 'self' data: https://tile.openstreetmap.org;" in policy
+    assert response.headers["Permissions-Policy"].startswith("geolocation=(self)")
+
+
+def test_api_answers_carry_the_security_headers_too(client):
+    response = client.get("/api/v1/communes")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in response.headers
+
+
+# --- the pure parts ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("metres", "minutes", "words"),
+    [
+        (0, 0, "0 m · moins d'une minute à pied"),
+        (350, 5, "350 m · 5 min à pied"),
+        (999, 14, "999 m · 14 min à pied"),
+        (1249, 17, "1,2 km · 17 min à pied"),
+        (1250, 17, "1,3 km · 17 min à pied"),
+        (9949, 133, "9,9 km · 2 h 13 à pied"),
+        (9950, 133, "10 km · 2 h 13 à pied"),
+        (12_600, 168, "13 km · 2 h 48 à pied"),
+    ],
+)
+def test_walk_text(metres, minutes, words):
+    assert public.walk_text(metres, minutes) == words
+
+
+def _card(open_now, minutes=5):
+    return {"open_now": open_now, "walking_minutes": minutes}
+
+
+def test_open_first_keeps_distance_order_within_each_group():
+    cards = [_card(False, 1), _card(None, 2), _card(True, 3), _card(False, 4), _card(True, 5)]
+    ordered = public.open_first(cards)
+    assert [(c["open_now"], c["walking_minutes"]) for c in ordered] == [
+        (True, 3), (True, 5), (None, 2), (False, 1), (False, 4),
+    ]  # fmt: skip
+
+
+def test_any_open_within_a_walk():
+    assert public.any_open([_card(True, 15)], public.WALK_LIMIT_MINUTES)
+    assert not public.any_open([_card(True, 16)], public.WALK_LIMIT_MINUTES)
+    assert public.any_open([_card(True, 16)])
+    assert not public.any_open([_card(None, 1), _card(False, 1)])
+
+
+def test_card_words_follow_the_moment(app, make_merchant):
+    from angela import hours, refuges
+
+    merchant = make_merchant(opening_hours="Mo-Sa 09:00-19:30")
+    wednesday_night = datetime(2026, 11, 25, 22, 0, tzinfo=hours.PARIS)
+    with app.test_request_context():
+        directory = refuges.directory()
+        refuge = directory.get(merchant.id)
+        assert refuge is not None
+        item = public.card(directory, refuge, wednesday_night, 120)
+    assert item["status_text"] == "Fermé · ouvre demain à 09:00"
+    assert item["category_label"] == "Commerce"
+    assert (item["distance_m"], item["walking_minutes"]) == (120, 2)

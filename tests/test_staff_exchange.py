@@ -1,0 +1,144 @@
+"""CSV import and export in the staff face: preview, confirm, all-or-nothing,
+the same import as the command line, every change in the audit log."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from sqlalchemy import func, select
+
+from angela import exchange
+from angela.extensions import db
+from angela.merchant_csv import COLUMNS
+from angela.models import AuditEvent, Merchant
+from tests.places import DAMMARIE_TOWN_HALL, MELUN_STATION
+
+
+def csv_text(*rows: dict[str, object]) -> bytes:
+    lines = [",".join(COLUMNS)]
+    for row in rows:
+        lines.append(",".join(str(row.get(column, "")) for column in COLUMNS))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def row(ref, name, position, today, **extra):
+    values = {
+        "ref": ref,
+        "name": name,
+        "category": "cafe",
+        "address": "1 place Saint-Jean",
+        "postcode": "77000",
+        "lat": position[0],
+        "lon": position[1],
+        "training_status": "trained",
+        "trained_on": today.isoformat(),
+    }
+    values.update(extra)
+    return values
+
+
+def upload(client, data: bytes, name="commercants.csv"):
+    return client.post(
+        "/staff/import", data={"file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
+    )
+
+
+def confirm_fields(page: str) -> dict[str, str]:
+    return dict(re.findall(r'name="(upload|created|updated)"[^>]*value="(\d+)"', page))
+
+
+def count(app, model=Merchant):
+    with app.app_context():
+        return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def test_preview_then_confirm_imports_in_one_go(app, staff_client, today, make_merchant):
+    make_merchant(ref="ANG-0001", name="Ancien nom", position=MELUN_STATION)
+    agent = staff_client("agent")
+    data = csv_text(
+        row("ANG-0001", "Nouveau nom", MELUN_STATION, today),
+        row("ANG-0002", "Le Bistrot", DAMMARIE_TOWN_HALL, today, notes="privé"),
+    )
+    preview = upload(agent, data)
+    assert preview.status_code == 200
+    assert (
+        "<strong>1</strong> à créer" in preview.text
+        and "<strong>1</strong> à modifier" in preview.text
+    )
+    assert count(app) == 1  # nothing yet
+    done = agent.post("/staff/import/confirm", data=confirm_fields(preview.text))
+    assert done.status_code == 302
+    assert count(app) == 2
+    with app.app_context():
+        audit = db.session.execute(
+            select(AuditEvent.action, AuditEvent.changes)
+            .where(AuditEvent.merchant_id.is_not(None))
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [action for action, _ in audit] == ["import_create", "import_update"]
+    assert audit[0][1]["notes"] == {"before": None, "after": "privé"}
+    assert audit[1][1]["name"] == {"before": "Ancien nom", "after": "Nouveau nom"}
+
+
+def test_a_file_with_errors_changes_nothing_and_lists_them(app, staff_client, today):
+    agent = staff_client("agent")
+    data = csv_text(
+        row("ANG-0001", "Bon", MELUN_STATION, today),
+        row("ANG-0002", "Mauvais", MELUN_STATION, today, phone="123"),
+        row("ANG-0003", "Loin", (48.40232, 2.70028), today),
+    )
+    preview = upload(agent, data)
+    assert preview.status_code == 422
+    assert "2 erreur(s)" in preview.text and "rien ne sera importé" in preview.text
+    assert '<td class="num">3</td>' in preview.text and '<td class="num">4</td>' in preview.text
+    assert "Confirmer" not in preview.text
+    assert count(app) == 0
+
+
+def test_confirming_after_the_data_changed_shows_a_new_preview(
+    app, staff_client, today, make_merchant
+):
+    agent = staff_client("agent")
+    preview = upload(agent, csv_text(row("ANG-0001", "Le Bistrot", MELUN_STATION, today)))
+    make_merchant(ref="ANG-0001", name="Autre", position=DAMMARIE_TOWN_HALL)
+    again = agent.post("/staff/import/confirm", data=confirm_fields(preview.text))
+    assert again.status_code == 409 and "nouvel aperçu" in again.text
+    assert count(app) == 1
+
+
+def test_an_upload_belongs_to_its_owner(app, staff_client, today):
+    preview = upload(staff_client("agent"), csv_text(row("ANG-0001", "X", MELUN_STATION, today)))
+    other = staff_client("agent").post("/staff/import/confirm", data=confirm_fields(preview.text))
+    assert other.status_code == 302 and other.headers["Location"].endswith("/staff/import")
+    assert count(app) == 0
+
+
+def test_uploads_over_the_cap_are_refused(app, staff_client):
+    assert app.config["MAX_CONTENT_LENGTH"] == 2 * 1024 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = 10_000  # a small body: the test client keeps it in memory
+    response = upload(staff_client("agent"), b"ref\n" + b"x" * 20_000)
+    assert response.status_code == 413
+    assert "dépasse 2 Mo" in response.text
+
+
+def test_export_downloads_the_same_csv_as_the_cli(app, staff_client, make_merchant):
+    make_merchant(notes="à garder", position=MELUN_STATION)
+    response = staff_client("agent").get("/staff/export.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    with app.app_context():
+        assert response.text == exchange.export_csv()
+    assert "à garder" in response.text
+
+
+def test_cli_import_is_audited_without_an_author(app, runner, today, tmp_path):
+    path = str(tmp_path / "import.csv")
+    with open(path, "wb") as file:
+        file.write(csv_text(row("ANG-0009", "Cli", MELUN_STATION, today)))
+    result = runner.invoke(args=["merchants", "import", path])
+    assert result.output.strip() == "created 1, updated 0, unchanged 0"
+    with app.app_context():
+        event = db.session.execute(select(AuditEvent)).scalar_one()
+    assert event.action == "import_create" and event.actor_id is None
