@@ -9,14 +9,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from angela import territory
 from angela.catalog import TRAINING_STATUSES
 from angela.extensions import db
 from angela.models import Merchant
-from angela.refuges import is_public, public_clause, public_window
+from angela.refuges import is_public, public_clause, public_window, training_expires_on
 
 DUE_WITHIN_DAYS = 60
 PAGE_SIZE = 25
@@ -78,16 +77,17 @@ def visibility(merchant: Merchant, today: date, valid_months: int) -> Visibility
     """Return whether the public sees the merchant and, in French, why (not)."""
     status, trained_on = merchant.training_status, merchant.trained_on
     if trained_on is not None and is_public(status, trained_on, today, valid_months):
-        expires = trained_on + relativedelta(months=valid_months)
+        expires = training_expires_on(trained_on, valid_months)
         due = expires - timedelta(days=DUE_WITHIN_DAYS) <= today
-        return Visibility(True, f"formation valable jusqu'au {expires:%d/%m/%Y}", due)
+        last_day = expires - timedelta(days=1)
+        return Visibility(True, f"formation valable jusqu'au {last_day:%d/%m/%Y}", due)
     if status != "trained":
         return Visibility(False, f"statut « {TRAINING_STATUSES[status]} »", False)
     if trained_on is None:
         return Visibility(False, "aucune date de formation", False)
     if trained_on > today:
         return Visibility(False, f"formation datée du {trained_on:%d/%m/%Y}, à venir", False)
-    expired = trained_on + relativedelta(months=valid_months)
+    expired = training_expires_on(trained_on, valid_months)
     return Visibility(False, f"formation expirée le {expired:%d/%m/%Y}", False)
 
 

@@ -11,6 +11,7 @@ are never treated as a plane. Pure: numpy and scipy in, plain values out.
 
 from __future__ import annotations
 
+import math
 from bisect import insort
 from collections.abc import Callable, Sequence
 
@@ -35,6 +36,17 @@ def to_ecef(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     n = _A / np.sqrt(1 - _E2 * np.sin(phi) ** 2)
     return np.column_stack(
         (n * np.cos(phi) * np.cos(lam), n * np.cos(phi) * np.sin(lam), n * (1 - _E2) * np.sin(phi))
+    )
+
+
+def _point_to_ecef(lat: float, lon: float) -> tuple[float, float, float]:
+    # The scalar twin of `to_ecef`, for the hot path (numpy is slow on one point).
+    phi, lam = math.radians(lat), math.radians(lon)
+    n = _A / math.sqrt(1 - _E2 * math.sin(phi) ** 2)
+    return (
+        n * math.cos(phi) * math.cos(lam),
+        n * math.cos(phi) * math.sin(lam),
+        n * (1 - _E2) * math.sin(phi),
     )
 
 
@@ -71,7 +83,7 @@ class NearestIndex:
         first; `accept(position)` may exclude points (e.g. closed places)."""
         if self._tree is None or limit < 1:
             return []
-        origin = to_ecef(np.array([lat]), np.array([lon]))[0]
+        origin = _point_to_ecef(lat, lon)
         size = len(self.keys)
         best: list[tuple[float, int, int]] = []  # (distance, key, position)
         # Positions already weighed: a wider query may order tied chords

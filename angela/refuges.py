@@ -49,11 +49,19 @@ def is_public(status: str, trained_on: date | None, today: date, valid_months: i
     return status == "trained" and trained_on is not None and after < trained_on <= until
 
 
+def training_expires_on(trained_on: date, valid_months: int) -> date:
+    """Return the first day on which a training given on `trained_on` no
+    longer makes its merchant public."""
+    return trained_on + relativedelta(months=valid_months)
+
+
 def public_clause(today: date, valid_months: int) -> ColumnElement[bool]:
     """Return the SQL condition for `is_public`, for queries and counts."""
     after, until = public_window(today, valid_months)
     return and_(
         Merchant.training_status == "trained",
+        # Explicit, so that NOT of this clause is true, not NULL, without a date.
+        Merchant.trained_on.is_not(None),
         Merchant.trained_on > after,
         Merchant.trained_on <= until,
     )
@@ -85,6 +93,9 @@ class Directory:
     refuges: list[Refuge]
     index: NearestIndex = field(init=False)
     _hours: dict[int, OpeningHours | None] = field(init=False, default_factory=dict)
+    _statuses: dict[int, tuple[datetime, hours.OpenStatus]] = field(
+        init=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         # What callers derive from a refuge once per snapshot (e.g. its JSON).
@@ -102,6 +113,13 @@ class Directory:
 
     def status(self, refuge: Refuge, moment: datetime) -> hours.OpenStatus:
         """Return the refuge's open status at `moment`; unknown when it has no hours."""
+        # A status holds from when it was computed until its next change, so
+        # most lookups (at "now") reuse it instead of evaluating the hours.
+        known = self._statuses.get(refuge.id)
+        if known is not None:
+            since, status = known
+            if since <= moment and (status.next_change is None or moment < status.next_change):
+                return status
         if refuge.id not in self._hours:
             try:
                 parsed = hours.parse(refuge.opening_hours) if refuge.opening_hours else None
@@ -110,8 +128,11 @@ class Directory:
             self._hours[refuge.id] = parsed
         parsed = self._hours[refuge.id]
         if parsed is None:
-            return hours.OpenStatus(open_now=None, next_change=None)
-        return hours.status_at(parsed, moment)
+            status = hours.OpenStatus(open_now=None, next_change=None)
+        else:
+            status = hours.status_at(parsed, moment)
+        self._statuses[refuge.id] = (moment, status)
+        return status
 
     def nearest(
         self, lat: float, lon: float, limit: int, open_at: datetime | None = None

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
 import shapely
-from shapely.geometry import Point, shape
+from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel
 
@@ -67,12 +68,19 @@ def communes_by_code() -> dict[str, Commune]:
 
 
 def commune_at(lat: float, lon: float) -> Commune | None:
-    """Return the commune containing the point, or None outside the territory."""
-    point = Point(lon, lat)
-    for commune in communes():
-        if commune.boundary.covers(point):
-            return commune
-    return None
+    """Return the commune containing the point (its border included), or
+    None outside the territory."""
+    boundaries, ordered = _boundaries()
+    # One vectorised test against the 20 prepared boundaries; a point on a
+    # shared border belongs to the first commune by name.
+    hits = shapely.intersects_xy(boundaries, lon, lat).nonzero()[0]
+    return ordered[int(hits[0])] if len(hits) else None
+
+
+@cache
+def _boundaries() -> tuple[np.ndarray, tuple[Commune, ...]]:
+    ordered = communes()
+    return np.array([commune.boundary for commune in ordered]), ordered
 
 
 def is_inside(lat: float, lon: float) -> bool:

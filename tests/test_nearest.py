@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from angela.nearest import NearestIndex, geodesic_m
+from angela.nearest import NearestIndex, _point_to_ecef, geodesic_m, to_ecef
 from tests.places import FONTAINEBLEAU_CHATEAU, MELUN_STATION, MELUN_TOWN_HALL, PARIS_NOTRE_DAME
 
 
@@ -104,3 +105,9 @@ def test_many_points_at_the_same_place_are_ordered_by_key():
 def test_lengths_must_match():
     with pytest.raises(ValueError, match="same length"):
         NearestIndex([1, 2], [48.5], [2.6])
+
+
+@given(lat=st.floats(-90, 90), lon=st.floats(-180, 180))
+def test_the_scalar_and_vector_conversions_agree(lat, lon):
+    vector = to_ecef(np.array([lat]), np.array([lon]))[0]
+    assert _point_to_ecef(lat, lon) == pytest.approx(tuple(vector), abs=1e-6)

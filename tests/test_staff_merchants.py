@@ -5,12 +5,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from markupsafe import escape
 from sqlalchemy import select
 
 from angela.extensions import db
 from angela.models import AuditEvent, Merchant
 from tests.fake_ban import fake_ban
-from tests.places import DAMMARIE_TOWN_HALL, FONTAINEBLEAU_CHATEAU, MELUN_STATION, MELUN_TOWN_HALL
+from tests.places import (
+    DAMMARIE_TOWN_HALL,
+    FONTAINEBLEAU_CHATEAU,
+    LE_MEE_CENTRE,
+    MELUN_STATION,
+    MELUN_TOWN_HALL,
+)
 
 
 def form(today, **overrides):
@@ -240,8 +248,12 @@ def test_training_in_the_future_is_refused(app, staff_client, today, make_mercha
         ({"status": "suspended"}, ["Bar Suspendu"]),
         ({"training": "due"}, ["Tabac du Centre"]),
         ({"training": "expired"}, ["Vieux Café"]),
-        ({"training": "no_hours"}, ["Bar Suspendu", "Pharmacie de la Gare", "Vieux Café"]),
+        (
+            {"training": "no_hours"},
+            ["Bar Suspendu", "En Attente", "Pharmacie de la Gare", "Vieux Café"],
+        ),
         ({"training": "public", "sort": "name"}, ["Pharmacie de la Gare", "Tabac du Centre"]),
+        ({"training": "hidden"}, ["Bar Suspendu", "Vieux Café", "En Attente"]),
     ],
 )
 def test_list_filters(staff_client, make_merchant, today, query, expected):
@@ -254,13 +266,22 @@ def test_list_filters(staff_client, make_merchant, today, query, expected):
     )
     make_merchant(name="Bar Suspendu", status="suspended")
     make_merchant(name="Vieux Café", trained_on=today - timedelta(days=900))
+    make_merchant(name="En Attente", status="pending", trained_on=None, position=LE_MEE_CENTRE)
     page = staff_client("viewer").get("/staff/merchants", query_string=query).text
-    names = [
-        n
-        for n in ("Pharmacie de la Gare", "Tabac du Centre", "Bar Suspendu", "Vieux Café")
-        if f">{n}</a>" in page
-    ]
+    everyone = ("Pharmacie de la Gare", "Tabac du Centre", "Bar Suspendu", "Vieux Café")
+    names = [n for n in (*everyone, "En Attente") if f">{n}</a>" in page]
     assert sorted(names) == sorted(expected)
+
+
+def test_the_badge_gives_the_last_valid_day(app, staff_client, make_merchant, today):
+    trained_on = today - timedelta(days=40)
+    merchant = make_merchant(trained_on=trained_on)
+    page = staff_client("viewer").get("/staff/merchants").text
+    # Public while trained less than 24 months ago: the last day is the eve
+    # of the second anniversary.
+    last_day = trained_on + relativedelta(years=2) - timedelta(days=1)
+    assert str(escape(f"formation valable jusqu'au {last_day:%d/%m/%Y}")) in page
+    assert f">{merchant.name}</a>" in page
 
 
 def test_list_is_paginated(staff_client, make_merchant):
