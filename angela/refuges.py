@@ -52,7 +52,8 @@ def is_public(status: str, trained_on: date | None, today: date, valid_months: i
 def training_expires_on(trained_on: date, valid_months: int) -> date:
     """Return the first day on which a training given on `trained_on` no
     longer makes its merchant public."""
-    return trained_on + relativedelta(months=valid_months)
+    expires: date = trained_on + relativedelta(months=valid_months)
+    return expires
 
 
 def public_clause(today: date, valid_months: int) -> ColumnElement[bool]:
