@@ -4,68 +4,27 @@ the stated bound: ANGELA_INDEX_POLL_SECONDS plus the rebuild."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from angela.extensions import db
 from angela.models import Merchant
 from tests.places import MELUN_TOWN_HALL
+from tests.server import gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 1.0
 # The bound checked: the poll interval plus generous room for a slow machine.
 BOUND_SECONDS = POLL_SECONDS + 4.0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
-def server(app, database_url):
+def server(app, database_url, tmp_path):
     """Two gunicorn workers on the same database as the test process."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "ANGELA_DATABASE_URL": database_url,
-        "ANGELA_SECRET_KEY": "test-secret",
-        "ANGELA_INDEX_POLL_SECONDS": str(POLL_SECONDS),
-        "PORT": str(port),
-        "WEB_CONCURRENCY": "2",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(process.stderr.read().decode()) from None
-                time.sleep(0.2)
+    environ = {"ANGELA_INDEX_POLL_SECONDS": str(POLL_SECONDS), "WEB_CONCURRENCY": "2"}
+    with gunicorn(database_url, tmp_path / "gunicorn.log", **environ) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        process.stderr.close()
 
 
 def served_ids(base: str) -> set[int]:

@@ -103,7 +103,8 @@ def test_register_locate_drag_save_and_the_refuge_is_public(staff_page: Any, sta
     page.get_by_label("Horaires d'ouverture").fill("Tu-Sa 09:30-19:00")
     page.get_by_label("Adresse", exact=True).fill("16 rue Paul Doumer")
     page.get_by_label("Code postal").fill("77000")
-    page.get_by_role("button", name="Localiser l'adresse").click()
+    # Enter in the address looks it up (the "Localiser l'adresse" button does too).
+    page.get_by_label("Code postal").press("Enter")
     page.locator(".staff-pin").wait_for()
     assert page.get_by_label("Latitude").input_value() == "48.539343"
     assert "Trouvé" in page.locator("[data-locate-status]").inner_text() or "fond de carte" in (
@@ -123,7 +124,8 @@ def test_register_locate_drag_save_and_the_refuge_is_public(staff_page: Any, sta
     assert moved_lat > 48.539343 and moved_lon > 2.660290
     shoot(page, "03-pin-moved")
 
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    # Enter anywhere else saves, as the "Enregistrer" button does.
+    page.get_by_label("Nom du lieu").press("Enter")
     page.get_by_text("est enregistré sous la référence ANG-0001").wait_for()
     assert "Visible au public" in page.content()
     shoot(page, "04-saved")

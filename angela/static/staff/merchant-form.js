@@ -97,6 +97,15 @@ function setUp(form) {
     event.preventDefault();
     locate();
   });
+  // Enter in the address means "find it"; elsewhere it saves the form.
+  for (const name of ["address", "postcode"]) {
+    form.querySelector(`[name=${name}]`).addEventListener("keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        locate();
+      }
+    });
+  }
   for (const input of [lat, lon]) {
     input.addEventListener("change", () => {
       const point = position();
