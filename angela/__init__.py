@@ -16,6 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cli,
         config,
         database,
+        errors,
         public,
         refuges,
         security,
@@ -49,6 +50,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(staff_admin.bp)
-    api.register_error_handlers(app)
+    errors.init_app(app)
     cli.init_app(app)
     return app

@@ -12,9 +12,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
-from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Response, jsonify, request
 
 from angela import database, openapi, refuges, territory
 from angela.catalog import walking_minutes
@@ -255,37 +253,3 @@ def health_check() -> tuple[Response, int]:
     if database.is_reachable():
         return jsonify(status="ok"), 200
     return jsonify(status="unavailable"), 503
-
-
-# --- errors -----------------------------------------------------------------
-
-
-def register_error_handlers(app: Flask) -> None:
-    """Answer every error under /api/ in JSON, never as an HTML page."""
-
-    @app.errorhandler(ApiError)
-    def _api_error(error: ApiError) -> Response:
-        return error_response(error.status, error.code, error.message, error.parameter)
-
-    @app.errorhandler(SQLAlchemyError)
-    def _database_error(error: SQLAlchemyError) -> Response | tuple[str, int]:
-        current_app.logger.error("database unavailable: %s", type(error).__name__)
-        message = "Service momentanément indisponible. Réessayez dans un instant."
-        if not request.path.startswith("/api/"):
-            return message, 503
-        return error_response(503, "unavailable", message)
-
-    @app.errorhandler(HTTPException)
-    def _http_error(error: HTTPException) -> Response | HTTPException:
-        if not request.path.startswith("/api/"):
-            return error
-        status = error.code or 500
-        code = (error.name or "error").lower().replace(" ", "_")
-        return error_response(status, code, _HTTP_MESSAGES.get(status, error.name))
-
-
-_HTTP_MESSAGES = {
-    404: "Cette adresse de l'API n'existe pas.",
-    405: "Méthode non autorisée sur cette adresse.",
-    500: "Erreur interne du service.",
-}

@@ -36,7 +36,7 @@ def index() -> Response:
     commune = territory.communes_by_code().get(code)
     listing = commune_listing(commune, datetime.now(hours.PARIS)) if commune else None
     status = 400 if code and commune is None else 200
-    return _page(
+    return render_page(
         "public/index.html", status, chosen=commune, unknown_commune=status == 400, listing=listing
     )
 
@@ -46,9 +46,9 @@ def refuge_show(refuge_id: int) -> Response:
     directory = refuges.directory()
     refuge = directory.get(refuge_id)
     if refuge is None:
-        return _page("public/refuge_not_found.html", 404)
+        return render_page("public/refuge_not_found.html", 404)
     now = datetime.now(hours.PARIS)
-    return _page("public/refuge_show.html", 200, card=card(directory, refuge, now))
+    return render_page("public/refuge_show.html", 200, card=card(directory, refuge, now))
 
 
 def card(
@@ -119,7 +119,9 @@ def walk_text(distance_m: int, minutes: int) -> str:
     return f"{distance} · {minutes // 60} h {minutes % 60:02d} à pied"
 
 
-def _page(template: str, status: int, **context: Any) -> Response:
+def render_page(template: str, status: int, **context: Any) -> Response:
+    """Return a public page: the layout's settings (quick exit, tiles,
+    attributions) filled in, revalidated by the browser on each visit."""
     config = current_app.config
     response = make_response(
         render_template(

@@ -252,3 +252,33 @@ def test_a_change_is_seen_at_once_by_the_same_process(client, make_merchant):
     assert nearest(client).get_json()["refuges"] == []
     merchant = make_merchant()
     assert [r["id"] for r in nearest(client).get_json()["refuges"]] == [merchant.id]
+
+
+def test_a_database_that_does_not_answer_gives_json_503s(tmp_path):
+    from angela import create_app
+
+    unreachable = f"sqlite:///{tmp_path}/missing-folder/angela.sqlite3"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": unreachable})
+    client = app.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json() == {"status": "unavailable"}
+    response = nearest(client)
+    assert response.status_code == 503
+    assert response.mimetype == "application/json"
+    assert response.get_json()["error"]["code"] == "unavailable"
+
+
+def test_the_last_snapshot_is_served_when_the_database_fails(app, client, make_merchant):
+    from sqlalchemy import text
+
+    from angela.extensions import db
+
+    merchant = make_merchant()
+    assert [r["id"] for r in nearest(client).get_json()["refuges"]] == [merchant.id]
+    with app.app_context():
+        db.session.execute(text("DROP TABLE revisions"))
+        db.session.commit()
+    response = nearest(client)
+    assert response.status_code == 200
+    assert [r["id"] for r in response.get_json()["refuges"]] == [merchant.id]

@@ -239,3 +239,31 @@ def test_card_words_follow_the_moment(app, make_merchant):
     assert item["status_text"] == "Fermé · ouvre demain à 09:00"
     assert item["category_label"] == "Commerce"
     assert (item["distance_m"], item["walking_minutes"]) == (120, 2)
+
+
+@pytest.mark.parametrize("path", ["/nulle-part", "/refuges/abc", "/static/nothing.css"])
+def test_unknown_pages_answer_in_french_with_the_emergency_numbers(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "Page introuvable" in page
+    assert 'href="tel:17"' in page and 'href="sms:114"' in page
+    assert "Set-Cookie" not in response.headers
+
+
+def test_a_database_failure_on_a_page_is_a_french_503(app, client, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from angela import public
+
+    def broken(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("database is down"))
+
+    monkeypatch.setattr(public.refuges, "directory", broken)
+    response = client.get("/?commune=77288")
+    assert response.status_code == 503
+    assert "Service indisponible" in response.get_data(as_text=True)
+    api = client.get("/api/v1/refuges/nearest?lat=48.5&lon=2.6")
+    assert api.status_code == 503
+    assert api.get_json()["error"]["code"] == "unavailable"

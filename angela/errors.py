@@ -1,0 +1,63 @@
+"""How errors reach people: JSON under /api/ (the API's error object), a
+French page with the emergency numbers everywhere else. The staff blueprint
+answers its own errors inside /staff/."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from angela import public
+from angela.api import ApiError, error_response
+
+_API_MESSAGES = {
+    404: "Cette adresse de l'API n'existe pas.",
+    405: "Méthode non autorisée sur cette adresse.",
+    500: "Erreur interne du service.",
+}
+_PAGE_MESSAGES = {
+    404: ("Page introuvable", "Cette page n'existe pas ou n'existe plus."),
+    405: ("Action impossible", "Cette adresse ne s'utilise pas ainsi."),
+    413: ("Envoi trop volumineux", "Le fichier envoyé dépasse la taille permise."),
+    503: (
+        "Service indisponible",
+        "Le service ne répond pas pour le moment. Réessayez dans un instant.",
+    ),
+}
+_DEFAULT_PAGE = ("Erreur", "Une erreur est survenue de notre côté.")
+UNAVAILABLE = "Service momentanément indisponible. Réessayez dans un instant."
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(SQLAlchemyError, _database_error)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _api_error(error: ApiError) -> Response:
+    return error_response(error.status, error.code, error.message, error.parameter)
+
+
+def _database_error(error: SQLAlchemyError) -> Response:
+    current_app.logger.error("database unavailable: %s", type(error).__name__)
+    if _is_api():
+        return error_response(503, "unavailable", UNAVAILABLE)
+    return _page(503)
+
+
+def _http_error(error: HTTPException) -> Response:
+    status = error.code or 500
+    if _is_api():
+        code = (error.name or "error").lower().replace(" ", "_")
+        return error_response(status, code, _API_MESSAGES.get(status, error.name))
+    return _page(status)
+
+
+def _page(status: int) -> Response:
+    title, message = _PAGE_MESSAGES.get(status, _DEFAULT_PAGE)
+    return public.render_page("errors/error.html", status, title=title, message=message)
