@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -65,16 +66,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> str:
     return _postgres_url()
 
 
-@pytest.fixture
-def app(database_url: str) -> Iterator[Flask]:
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": database_url,
-            "INDEX_POLL_SECONDS": 0.0,
-        }
-    )
+@contextmanager
+def fresh_schema(app: Flask) -> Iterator[Flask]:
+    """Give `app` empty tables for the time of a test, then drop them."""
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -83,6 +77,18 @@ def app(database_url: str) -> Iterator[Flask]:
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str) -> Iterator[Flask]:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "INDEX_POLL_SECONDS": 0.0,
+    }
+    with fresh_schema(create_app(config)) as app:
+        yield app
 
 
 @pytest.fixture

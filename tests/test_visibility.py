@@ -12,6 +12,7 @@ from angela import config, create_app
 from angela.extensions import db
 from angela.models import Merchant
 from angela.refuges import is_public, paris_today, public_clause, public_window
+from tests.conftest import fresh_schema
 
 TODAY = date(2026, 6, 15)
 DAY = timedelta(days=1)
@@ -155,15 +156,8 @@ def six_month_app(database_url, monkeypatch):
     monkeypatch.setenv("ANGELA_SECRET_KEY", "test-secret")
     monkeypatch.setenv("ANGELA_DATABASE_URL", database_url)
     monkeypatch.setenv("ANGELA_INDEX_POLL_SECONDS", "0")
-    app = create_app()
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    with fresh_schema(create_app()) as app:
+        yield app
 
 
 def test_the_public_api_honours_the_configured_validity(six_month_app):
