@@ -1,4 +1,5 @@
-"""Staff accounts: passwords (argon2id), creation, roles and deactivation.
+"""Staff accounts: passwords (argon2id), creation, roles and deactivation,
+changing one's own password and an administrator's provisional password.
 
 Every change to an account is written to the audit log in the same
 transaction. No `request` here: callers pass who acts.
@@ -23,9 +24,17 @@ MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte would be a denial of service
 # OWASP's recommendation for argon2id: 19 MiB of memory, 2 passes, 1 lane.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, type=Type.ID)
 
+# Why an account's password changed, as the audit log says it (never the password).
+REASON_CHANGED = "Mot de passe changé par la personne elle-même ; ses autres sessions sont fermées."
+REASON_RESET = "Mot de passe provisoire donné par un administrateur ; ses sessions sont fermées."
+
 
 class AccountError(ValueError):
     """The account cannot be created or changed; the message says why, in French."""
+
+
+class WrongPassword(AccountError):
+    """The current password given to change it is not the account's."""
 
 
 def hash_password(password: str) -> str:
@@ -66,9 +75,7 @@ def authenticate(email: str, password: str) -> User | None:
     """
     user = find_by_email(email)
     stored = user.password_hash if user is not None else _dummy_hash()
-    try:
-        HASHER.verify(stored, password[:MAX_PASSWORD_LENGTH])
-    except (VerificationError, InvalidHashError):
+    if not _verifies(stored, password):
         return None
     if user is None or not user.active:
         return None
@@ -86,20 +93,24 @@ def find_by_email(email: str) -> User | None:
     return db.session.execute(select(User).where(User.email == canonical)).scalar_one_or_none()
 
 
-def create_user(email: str, password: str, role: str, actor: User | None) -> User:
-    """Create and commit an active account; raise AccountError when the
-    email is taken or invalid, the role unknown or the password too short."""
+def create_user(
+    email: str, password: str, role: str, actor: User | None, *, provisional: bool = False
+) -> User:
+    """Create and commit an active account, whose password must be replaced
+    at first login when `provisional`; raise AccountError when the email is
+    taken or invalid, the role unknown or the password too short."""
     canonical = normalise_email(email)
     _check_role(role)
     if find_by_email(canonical) is not None:
         raise AccountError(f"Un compte existe déjà pour {canonical}.")
-    user = User(email=canonical, password_hash=hash_password(password), role=role, active=True)
+    user = User(
+        email=canonical, password_hash=hash_password(password), role=role, active=True,
+        must_change_password=provisional,
+    )  # fmt: skip
     db.session.add(user)
     db.session.flush()
-    audit.record(
-        "user_create", actor, target_user_id=user.id,
-        changes=audit.diff({}, {"email": canonical, "role": role, "active": True}),
-    )  # fmt: skip
+    after = {"email": canonical, "role": role, "active": True, "must_change_password": provisional}
+    audit.record("user_create", actor, target_user_id=user.id, changes=audit.diff({}, after))
     db.session.commit()
     return user
 
@@ -125,6 +136,36 @@ def update_user(user_id: int, role: str, active: bool, actor: User) -> User:
     return user
 
 
+def change_password(user_id: int, current: str, new: str) -> User:
+    """Give the account the password its owner chose and end all its
+    sessions (the caller opens a fresh one for the browser that asked).
+    Raise WrongPassword when `current` is not the account's password, and
+    AccountError when `new` is too weak or the same."""
+    user = get_user(user_id)
+    if not _verifies(user.password_hash, current):
+        raise WrongPassword("Le mot de passe actuel est incorrect.")
+    if new == current:
+        raise AccountError("Choisissez un mot de passe différent de l'actuel.")
+    _set_password(
+        user, new, provisional=False, actor=user, action="password_change", reason=REASON_CHANGED
+    )
+    return user
+
+
+def reset_password(user_id: int, password: str, actor: User) -> User:
+    """Give someone else's account a provisional password, to be replaced at
+    their next login, and end its sessions. Raise AccountError when the
+    password is too weak or the account is the actor's own, LookupError when
+    there is no such account."""
+    user = get_user(user_id)
+    if user.id == actor.id:
+        raise AccountError("Pour votre propre compte, utilisez « Mon mot de passe ».")
+    _set_password(
+        user, password, provisional=True, actor=actor, action="password_reset", reason=REASON_RESET
+    )
+    return user
+
+
 def get_user(user_id: int) -> User:
     """Return the account; raise LookupError when there is none."""
     user = db.session.get(User, user_id)
@@ -140,6 +181,25 @@ def list_users() -> list[User]:
 def end_sessions(user_id: int) -> None:
     """Forget every session of the account (the caller commits)."""
     db.session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+
+
+def _set_password(
+    user: User, password: str, *, provisional: bool, actor: User, action: str, reason: str
+) -> None:
+    before = {"must_change_password": user.must_change_password}
+    user.password_hash = hash_password(password)
+    user.must_change_password = provisional
+    end_sessions(user.id)
+    changes = audit.diff(before, {"must_change_password": provisional})
+    audit.record(action, actor, target_user_id=user.id, changes=changes, reason=reason)
+    db.session.commit()
+
+
+def _verifies(stored_hash: str, password: str) -> bool:
+    try:
+        return HASHER.verify(stored_hash, password[:MAX_PASSWORD_LENGTH])
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 @cache

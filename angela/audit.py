@@ -28,6 +28,8 @@ ACTIONS: dict[str, str] = {
     "import_update": "Modification par import CSV",
     "user_create": "Compte créé",
     "user_update": "Compte modifié",
+    "password_change": "Mot de passe changé",
+    "password_reset": "Mot de passe provisoire donné",
 }
 PAGE_SIZE = 50
 

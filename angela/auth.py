@@ -1,5 +1,6 @@
-"""The `auth` blueprint: logging in and out of the staff face, the role
-check every staff view declares, and the session cookie's settings."""
+"""The `auth` blueprint: logging in and out of the staff face, changing
+one's own password, the role check every staff view declares, the
+provisional-password gate, and the session cookie's settings."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import (
     Blueprint,
     Flask,
+    Request,
     abort,
     current_app,
     flash,
@@ -21,7 +23,7 @@ from flask import (
     session,
     url_for,
 )
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
@@ -29,8 +31,10 @@ from flask_wtf.csrf import CSRFError
 from angela import accounts, logins
 from angela.extensions import login_manager
 from angela.models import User
-from angela.staff_forms import LoginForm
+from angela.staff_forms import LoginForm, PasswordChangeForm
 
+# Where the staff face lives: the only place with sessions.
+STAFF_PREFIX = "/staff/"
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
 SESSION_TOKEN = "staff_token"  # noqa: S105 - the name of a session key
@@ -45,7 +49,15 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """The Flask cookie, marked Secure whenever the request came over HTTPS."""
+    """The Flask cookie, for the staff face only, marked Secure whenever the
+    request came over HTTPS. Public pages and the API never read or write a
+    session: nothing ties a visitor's requests together, and their responses
+    do not vary by cookie."""
+
+    def open_session(self, app: Flask, incoming: Request) -> SecureCookieSession | None:
+        if not incoming.path.startswith(STAFF_PREFIX):
+            return None  # Flask then uses a null session, never saved
+        return super().open_session(app, incoming)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
@@ -78,6 +90,14 @@ def require_login() -> ResponseReturnValue | None:
     return login_manager.unauthorized()  # type: ignore[no-any-return]
 
 
+def require_chosen_password() -> ResponseReturnValue | None:
+    """Return the way to the password page while the logged-in account's
+    password is provisional, else None."""
+    if current_user.is_authenticated and current_user.must_change_password:
+        return redirect(url_for("auth.password_change"))
+    return None
+
+
 def role_required(role: str) -> Callable[[View], View]:
     """Decorate a view: anonymous visitors go to the login page, accounts
     below `role` get 403."""
@@ -105,18 +125,40 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form)
     email, address = form.email.data or "", request.remote_addr or "-"
     if logins.is_throttled(email, address, limits()):
-        message = THROTTLED.format(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-        return render_template("auth/login.html", form=form, error=message), 429
+        return render_template("auth/login.html", form=form, error=_throttled()), 429
     user = accounts.authenticate(email, form.password.data or "")
     if user is None:
         logins.record_failure(email, address)
         return render_template("auth/login.html", form=form, error=WRONG), 200
-    token = logins.start_session(user)
-    session.clear()
-    session[SESSION_TOKEN] = token
-    session.permanent = True
-    login_user(user)
+    _open_session(user)
     return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@role_required("viewer")
+def password_change() -> ResponseReturnValue:
+    """Every role changes its own password here; a provisional one must be."""
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _password_page(form, 422 if form.errors else 200)
+    email, address = current_user.email, request.remote_addr or "-"
+    if logins.is_throttled(email, address, limits()):
+        form.current_password.errors = [_throttled()]
+        return _password_page(form, 429)
+    try:
+        user = accounts.change_password(
+            current_user.id, form.current_password.data or "", form.new_password.data or ""
+        )
+    except accounts.WrongPassword as error:
+        logins.record_failure(email, address)
+        form.current_password.errors = [str(error)]
+        return _password_page(form, 422)
+    except accounts.AccountError as error:
+        form.new_password.errors = [str(error)]
+        return _password_page(form, 422)
+    _open_session(user)  # a new session for this browser: the others are ended
+    flash("Votre mot de passe est changé. Vos autres sessions sont fermées.", "success")
+    return redirect(url_for("staff.dashboard"))
 
 
 @bp.post("/logout")
@@ -133,6 +175,22 @@ def logout() -> ResponseReturnValue:
 @bp.errorhandler(CSRFError)
 def csrf_refused(_error: CSRFError) -> ResponseReturnValue:
     return render_template("staff/error.html", title="Formulaire expiré", message=CSRF_MESSAGE), 400
+
+
+def _open_session(user: User) -> None:
+    token = logins.start_session(user)
+    session.clear()
+    session[SESSION_TOKEN] = token
+    session.permanent = True
+    login_user(user)
+
+
+def _throttled() -> str:
+    return THROTTLED.format(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+
+
+def _password_page(form: PasswordChangeForm, status: int) -> ResponseReturnValue:
+    return render_template("auth/password_change.html", form=form), status
 
 
 def _load_user(user_id: str) -> User | None:

@@ -33,7 +33,7 @@ from angela import (
     territory,
     uploads,
 )
-from angela.auth import CSRF_MESSAGE, require_login, role_required
+from angela.auth import CSRF_MESSAGE, require_chosen_password, require_login, role_required
 from angela.catalog import CATEGORIES, TRAINING_STATUSES
 from angela.hours import PARIS
 from angela.refuges import paris_today
@@ -59,8 +59,9 @@ STATUS_ACTIONS = {
 
 @bp.before_request
 def _logged_in() -> ResponseReturnValue | None:
-    """Every staff page needs a session; each view also declares its role."""
-    return require_login()
+    """Every staff page needs a session and a password chosen by its owner;
+    each view also declares its role."""
+    return require_login() or require_chosen_password()
 
 
 @bp.errorhandler(CSRFError)

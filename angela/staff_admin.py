@@ -8,17 +8,18 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from angela import accounts, audit
-from angela.auth import CSRF_MESSAGE, require_login, role_required
+from angela.auth import CSRF_MESSAGE, require_chosen_password, require_login, role_required
 from angela.models import ROLES
-from angela.staff_forms import UserCreateForm, UserEditForm
+from angela.staff_forms import PasswordResetForm, UserCreateForm, UserEditForm
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 
 
 @bp.before_request
 def _logged_in() -> ResponseReturnValue | None:
-    """Every page here needs a session; each view also declares its role."""
-    return require_login()
+    """Every page here needs a session and a password chosen by its owner;
+    each view also declares its role."""
+    return require_login() or require_chosen_password()
 
 
 @bp.errorhandler(CSRFError)
@@ -51,13 +52,18 @@ def user_list() -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             user = accounts.create_user(
-                form.email.data or "", form.password.data or "", form.role.data or "", current_user
-            )
+                form.email.data or "", form.password.data or "", form.role.data or "",
+                current_user, provisional=True,
+            )  # fmt: skip
         except accounts.AccountError as error:
             form.email.errors = [*form.email.errors, str(error)]
             status = 422
         else:
-            flash(f"Compte créé pour {user.email} ({ROLES[user.role]}).", "success")
+            flash(
+                f"Compte créé pour {user.email} ({ROLES[user.role]}). Son mot de passe est "
+                "provisoire : il lui sera demandé d'en choisir un à sa première connexion.",
+                "success",
+            )
             return redirect(url_for("admin.user_list"))
     elif form.errors:
         status = 422
@@ -66,9 +72,11 @@ def user_list() -> ResponseReturnValue:
         u.id: UserEditForm(formdata=None, prefix=f"u{u.id}", role=u.role, active=u.active)
         for u in users
     }
+    reset_forms = {u.id: PasswordResetForm(formdata=None, prefix=f"p{u.id}") for u in users}
     return render_template(
-        "admin/user_list.html", form=form, users=users, edit_forms=edit_forms, roles=ROLES
-    ), status
+        "admin/user_list.html", form=form, users=users, edit_forms=edit_forms,
+        reset_forms=reset_forms, roles=ROLES,
+    ), status  # fmt: skip
 
 
 @bp.post("/users/<int:user_id>")
@@ -88,4 +96,27 @@ def user_update(user_id: int) -> ResponseReturnValue:
     else:
         state = "actif" if user.active else "désactivé (ses sessions sont fermées)"
         flash(f"{user.email} : {ROLES[user.role]}, {state}.", "success")
+    return redirect(url_for("admin.user_list"))
+
+
+@bp.post("/users/<int:user_id>/password")
+@role_required("admin")
+def user_password_reset(user_id: int) -> ResponseReturnValue:
+    """Give someone a provisional password (said to them in person)."""
+    form = PasswordResetForm(prefix=f"p{user_id}")
+    if not form.validate():
+        flash(f"Mot de passe non changé : {' '.join(form.password.errors)}", "error")
+        return redirect(url_for("admin.user_list"))
+    try:
+        user = accounts.reset_password(user_id, form.password.data or "", current_user)
+    except LookupError:
+        abort(404)
+    except accounts.AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(
+            f"Mot de passe provisoire enregistré pour {user.email} : ses sessions sont fermées "
+            "et il lui sera demandé d'en choisir un à sa prochaine connexion.",
+            "success",
+        )
     return redirect(url_for("admin.user_list"))

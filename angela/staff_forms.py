@@ -21,10 +21,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
-from angela import hours, merchants, phones, territory
-from angela.accounts import MIN_PASSWORD_LENGTH
+from angela import accounts, hours, merchants, phones, territory
 from angela.catalog import CATEGORIES, TRAINING_STATUSES
 from angela.merchant_csv import MAX_LENGTHS, POSTCODE_PATTERN, REF_PATTERN
 from angela.models import ROLES
@@ -56,7 +62,7 @@ FIELD_LABELS = {
     "training_status": "Statut", "trained_on": "Date de formation", "trainer": "Formateur",
     "contact_name": "Nom du contact", "contact_email": "E-mail du contact",
     "contact_phone": "Téléphone du contact", "notes": "Notes", "email": "E-mail",
-    "role": "Rôle", "active": "Actif",
+    "role": "Rôle", "active": "Actif", "must_change_password": "Mot de passe provisoire",
 }  # fmt: skip
 
 
@@ -86,6 +92,14 @@ def _email(_form: FlaskForm, field: Field) -> None:
             validate_email(field.data.strip(), check_deliverability=False)
         except EmailNotValidError:
             raise ValidationError("Adresse e-mail invalide (ex. nom@exemple.fr).") from None
+
+
+def _new_password(_form: FlaskForm, field: Field) -> None:
+    # The accounts module's rule, so that the form and the CLI say the same.
+    try:
+        accounts.check_password(field.data or "")
+    except accounts.AccountError as error:
+        raise ValidationError(str(error)) from None
 
 
 def _pattern(pattern: Any, message: str) -> Any:
@@ -246,12 +260,35 @@ class ImportConfirmForm(StaffForm):
     updated = IntegerField(validators=[InputRequired()])
 
 
+PROVISIONAL_LABEL = f"Mot de passe provisoire ({accounts.MIN_PASSWORD_LENGTH} caractères au moins)"
+
+
 class UserCreateForm(StaffForm):
     email = EmailField("Adresse e-mail", validators=[DataRequired(), Length(max=254), _email])
     role = SelectField("Rôle", choices=_choices(ROLES), default="viewer")
+    password = PasswordField(PROVISIONAL_LABEL, validators=[DataRequired(), _new_password])
+
+
+class PasswordResetForm(StaffForm):
     password = PasswordField(
-        f"Mot de passe provisoire ({MIN_PASSWORD_LENGTH} caractères au moins)",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1024)],
+        "Nouveau mot de passe provisoire", validators=[DataRequired(), _new_password]
+    )
+
+
+class PasswordChangeForm(StaffForm):
+    current_password = PasswordField(
+        "Mot de passe actuel", validators=[DataRequired(), Length(max=1024)]
+    )
+    new_password = PasswordField(
+        f"Nouveau mot de passe ({accounts.MIN_PASSWORD_LENGTH} caractères au moins)",
+        validators=[DataRequired(), _new_password],
+    )
+    new_password_again = PasswordField(
+        "Nouveau mot de passe, une seconde fois",
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", "Les deux nouveaux mots de passe ne sont pas identiques."),
+        ],
     )
 
 

@@ -1,7 +1,8 @@
 """Browser fixtures: the app served on loopback from a temporary SQLite
 database of named refuges, and headless Chromium (Debian's package) driven by
 Playwright on a phone-sized viewport, with every request that is not to the
-test server blocked (so map tiles never load)."""
+test server blocked (so map tiles never load); for the staff face, a second
+server with an empty database, one agent and a fake BAN."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from angela import create_app, territory
+from angela import accounts, create_app, territory
 from angela.extensions import db
 from angela.models import Merchant
 from angela.refuges import paris_today
-from tests.conftest import skip_or_fail
+from tests.conftest import STAFF_PASSWORD, skip_or_fail
+from tests.fake_ban import fake_ban
 from tests.places import (
     DAMMARIE_TOWN_HALL,
     LE_MEE_CENTRE,
@@ -39,6 +41,8 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+LAPTOP = {"viewport": {"width": 1280, "height": 900}}
+AGENT = "agent@cidff77.example"  # the staff server's one account
 # Never fetched: every request off the test server is aborted.
 TILE_URL = "https://tiles.example.invalid/{z}/{x}/{y}.png"
 NEUTRAL_PAGE = "/neutre"
@@ -130,6 +134,42 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         db.engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app on loopback with an empty database, one agent, and the fake BAN."""
+    database = tmp_path_factory.mktemp("staff-browser") / "angela.sqlite3"
+    with fake_ban() as (ban_url, _requests):
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "staff-browser-tests",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                "TILE_URL": TILE_URL,
+                "GEOCODER_URL": ban_url,
+                "INDEX_POLL_SECONDS": 0.0,
+            }
+        )
+        with app.app_context():
+            db.create_all()
+            accounts.create_user(AGENT, STAFF_PASSWORD, "agent", actor=None)
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        wsgi = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=wsgi.serve_forever, daemon=True)
+        thread.start()
+        yield Server(app, wsgi)
+        wsgi.shutdown()
+        thread.join(timeout=5)
+        wsgi.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def staff_server(staff_site: Server) -> str:
+    """The base URL of `staff_site`."""
+    return staff_site.base
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
@@ -158,6 +198,30 @@ def open_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on("console", lambda message: _note_console(message, problems))
         page.goto(server.url(path))
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not problems, problems
+
+
+@pytest.fixture
+def open_staff_page(browser: Any, staff_site: Server) -> Iterator[Callable[..., Any]]:
+    """Return a function opening a page of the staff server on a device
+    (PHONE or LAPTOP; more options go to the browser context, bypass_csp for
+    axe); any Content-Security-Policy violation or script error fails the test."""
+    contexts: list[Any] = []
+    problems: list[str] = []
+
+    def open_(path: str, device: dict[str, Any], **options: Any) -> Any:
+        context = browser.new_context(**device, locale="fr-FR", **options)
+        contexts.append(context)
+        context.route("**/*", _only_test_server(staff_site.base))
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+        page.on("console", lambda message: _note_console(message, problems))
+        page.goto(staff_site.url(path))
         return page
 
     yield open_

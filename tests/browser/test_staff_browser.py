@@ -5,55 +5,16 @@ refuge is in the public API. Screenshots go to tests/screenshots/staff-*.png."""
 from __future__ import annotations
 
 import json
-import logging
-import threading
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from werkzeug.serving import make_server
 
-from angela import accounts, create_app
-from angela.extensions import db
-from tests.browser.conftest import PHONE, SCREENSHOTS
+from tests.browser.conftest import AGENT, LAPTOP, PHONE, SCREENSHOTS
 from tests.conftest import STAFF_PASSWORD
-from tests.fake_ban import fake_ban
 
 pytestmark = pytest.mark.browser
-
-AGENT = "agent@cidff77.example"
-LAPTOP = {"viewport": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture(scope="module")
-def staff_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on loopback with an empty database, one agent, and the fake BAN."""
-    database = tmp_path_factory.mktemp("staff-browser") / "angela.sqlite3"
-    with fake_ban() as (ban_url, _requests):
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "staff-browser-tests",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                "TILE_URL": "https://tiles.example.invalid/{z}/{x}/{y}.png",
-                "GEOCODER_URL": ban_url,
-                "INDEX_POLL_SECONDS": 0.0,
-            }
-        )
-        with app.app_context():
-            db.create_all()
-            accounts.create_user(AGENT, STAFF_PASSWORD, "agent", actor=None)
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        wsgi = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=wsgi.serve_forever, daemon=True)
-        thread.start()
-        yield f"http://127.0.0.1:{wsgi.server_port}"
-        wsgi.shutdown()
-        thread.join(timeout=5)
-        wsgi.server_close()
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture
