@@ -191,7 +191,7 @@ def open_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
     problems: list[str] = []
 
     def open_(path: str = "/", **options: Any) -> Any:
-        context = browser.new_context(**PHONE, locale="fr-FR", **options)
+        context = browser.new_context(**{**PHONE, "locale": "fr-FR", **options})
         contexts.append(context)
         context.route("**/*", _only_test_server(server.base))
         page = context.new_page()

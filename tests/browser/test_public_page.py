@@ -74,6 +74,21 @@ def test_one_tap_shows_the_apis_nearest_refuge_first(open_page, server, shoot):
     shoot(page, "02-found")
 
 
+def test_usable_at_200_percent_zoom(open_page, shoot):
+    # A 390 px phone (3 device pixels per CSS pixel) zoomed to 200 %: 195 CSS
+    # pixels wide, each drawn with 6 device pixels.
+    zoomed = {"viewport": {"width": 195, "height": 422}, "device_scale_factor": 6}
+    page = open_page("/", **zoomed, **located(MELUN_TOWN_HALL))
+    expect(page.get_by_role("button", name=FIND)).to_be_in_viewport()
+    search(page)
+    expect_emergency_numbers_in_reach(page)
+    sideways = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert sideways <= 0, f"{sideways} px of sideways scrolling"
+    shoot(page, "11-zoom-200")
+
+
 def test_open_refuges_come_first(open_page):
     page = open_page("/", **located(LE_MEE_CENTRE))
     search(page)
