@@ -31,11 +31,11 @@ instance/secret_key:
 	mkdir -p instance
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 
-db: setup instance/secret_key
-	ANGELA_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) db upgrade
-	ANGELA_SECRET_KEY=$$(cat instance/secret_key) $(FLASK) seed
+db: setup
+	$(FLASK) db upgrade
+	$(FLASK) seed
 
-run: db
+run: db instance/secret_key
 	ANGELA_SECRET_KEY=$$(cat instance/secret_key) PORT=$(PORT) \
 		$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
@@ -43,8 +43,8 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy angela
-	tmp=$$(mktemp -d) && export ANGELA_DATABASE_URL=sqlite:///$$tmp/check.sqlite3 ANGELA_SECRET_KEY=lint \
-		&& $(FLASK) db upgrade >/dev/null 2>&1 && $(FLASK) db check; status=$$?; rm -rf "$$tmp"; exit $$status
+	# Models and migrations agree (on a throwaway in-memory database).
+	ANGELA_DATABASE_URL=sqlite:// $(FLASK) db check
 
 test: lint
 	$(BIN)/pytest

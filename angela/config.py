@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -21,19 +22,16 @@ class ConfigurationError(RuntimeError):
 def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Return the Flask settings taken from `ANGELA_*` variables.
 
-    Raises ConfigurationError when a value is malformed or the secret key is
-    missing outside development.
+    Raises ConfigurationError when a value is malformed. A missing secret
+    key is left as None: commands run without one, serving does not
+    (`require_secret_key`).
     """
     env = dict(os.environ if environ is None else environ)
     database_url = env.get("ANGELA_DATABASE_URL") or (
         "sqlite:///" + str(Path(instance_path) / "angela.sqlite3")
     )
-    secret_key = env.get("ANGELA_SECRET_KEY", "")
-    if not secret_key:
-        if env.get("ANGELA_ENV") != "development":
-            raise ConfigurationError(
-                "ANGELA_SECRET_KEY must be set (or ANGELA_ENV=development for a local try)."
-            )
+    secret_key: str | None = env.get("ANGELA_SECRET_KEY") or None
+    if secret_key is None and env.get("ANGELA_ENV") == "development":
         secret_key = "development-only-" + os.urandom(16).hex()
     return {
         "SECRET_KEY": secret_key,
@@ -70,6 +68,16 @@ def _staff_settings(env: dict[str, str]) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_I18N_ENABLED": False,  # no Babel: the forms ask WTForms for French
     }
+
+
+def require_secret_key(settings: Mapping[str, Any]) -> None:
+    """Raise ConfigurationError unless the settings hold a secret key: the
+    server signs staff sessions with it, so it must not serve without one."""
+    if not settings.get("SECRET_KEY"):
+        raise ConfigurationError(
+            "ANGELA_SECRET_KEY must be set to serve the app "
+            "(or ANGELA_ENV=development for a local try)."
+        )
 
 
 def normalise_database_url(url: str) -> str:

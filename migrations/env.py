@@ -4,6 +4,9 @@ from logging.config import fileConfig
 from flask import current_app
 
 from alembic import context
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -89,10 +92,31 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if _is_throwaway(connection):
+            _upgrade_to_head(connection)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+def _is_throwaway(connection):
+    """An in-memory SQLite database (`sqlite://`) lives only as long as this
+    command: `flask db check` there compares the models with the migrations
+    applied to a fresh database."""
+    url = connection.engine.url
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def _upgrade_to_head(connection):
+    script = ScriptDirectory.from_config(config)
+    migration = MigrationContext.configure(
+        connection, opts={"fn": lambda rev, _context: script._upgrade_revs("heads", rev)}
+    )
+    with Operations.context(migration), migration.begin_transaction():
+        migration.run_migrations()
+    if connection.in_transaction():
+        connection.commit()
 
 
 if context.is_offline_mode():
