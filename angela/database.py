@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event, make_url, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from angela.extensions import db
@@ -16,7 +17,11 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 def init_app(app: Flask) -> None:
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        # The default database lives in the instance folder, new on a fresh clone.
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    if url.get_backend_name() != "sqlite":
         options.setdefault("pool_pre_ping", True)
         options.setdefault("connect_args", {"connect_timeout": 5})
 

@@ -254,10 +254,10 @@ def test_a_change_is_seen_at_once_by_the_same_process(client, make_merchant):
     assert [r["id"] for r in nearest(client).get_json()["refuges"]] == [merchant.id]
 
 
-def test_a_database_that_does_not_answer_gives_json_503s(tmp_path):
+def test_a_database_that_does_not_answer_gives_json_503s():
     from angela import create_app
 
-    unreachable = f"sqlite:///{tmp_path}/missing-folder/angela.sqlite3"
+    unreachable = "postgresql://postgres@127.0.0.1:9/angela"  # nothing listens on port 9
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": unreachable})
     client = app.test_client()
     health = client.get("/healthz")

@@ -44,3 +44,11 @@ def test_the_wsgi_entry_point_refuses_to_serve_without_a_secret_key(tmp_path):
 )
 def test_plain_postgresql_urls_use_psycopg_3(url, expected):
     assert config.normalise_database_url(url) == expected
+
+
+def test_the_default_database_folder_is_created(tmp_path):
+    from angela import create_app
+
+    folder = tmp_path / "instance-like" / "nested"
+    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/angela.sqlite3"})
+    assert folder.is_dir()
