@@ -172,9 +172,23 @@ def logout() -> ResponseReturnValue:
     return redirect(url_for("auth.login"))
 
 
-@bp.errorhandler(CSRFError)
 def csrf_refused(_error: CSRFError) -> ResponseReturnValue:
     return render_template("staff/error.html", title="Formulaire expiré", message=CSRF_MESSAGE), 400
+
+
+bp.register_error_handler(CSRFError, csrf_refused)
+
+
+def protect(staff_blueprint: Blueprint) -> None:
+    """Guard every page of a staff blueprint: a session and a password chosen
+    by its owner are needed (each view also declares its role), and an
+    expired form gets the French page."""
+    staff_blueprint.before_request(_logged_in)
+    staff_blueprint.register_error_handler(CSRFError, csrf_refused)
+
+
+def _logged_in() -> ResponseReturnValue | None:
+    return require_login() or require_chosen_password()
 
 
 def _open_session(user: User) -> None:

@@ -20,7 +20,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 
 from angela import (
     accounts,
@@ -33,7 +32,7 @@ from angela import (
     territory,
     uploads,
 )
-from angela.auth import CSRF_MESSAGE, require_chosen_password, require_login, role_required
+from angela.auth import protect, role_required
 from angela.catalog import CATEGORIES, TRAINING_STATUSES
 from angela.hours import PARIS
 from angela.refuges import paris_today
@@ -49,24 +48,13 @@ from angela.staff_forms import (
 )
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+protect(bp)
 
 STATUS_ACTIONS = {
     "suspend": ("merchant_suspend", "Suspendre", "suspendu"),
     "withdraw": ("merchant_withdraw", "Retirer du dispositif", "retiré"),
     "reinstate": ("merchant_reinstate", "Rétablir", "rétabli"),
 }
-
-
-@bp.before_request
-def _logged_in() -> ResponseReturnValue | None:
-    """Every staff page needs a session and a password chosen by its owner;
-    each view also declares its role."""
-    return require_login() or require_chosen_password()
-
-
-@bp.errorhandler(CSRFError)
-def csrf_refused(_error: CSRFError) -> ResponseReturnValue:
-    return render_template("staff/error.html", title="Formulaire expiré", message=CSRF_MESSAGE), 400
 
 
 @bp.errorhandler(403)

@@ -5,26 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf.csrf import CSRFError
 
 from angela import accounts, audit
-from angela.auth import CSRF_MESSAGE, require_chosen_password, require_login, role_required
+from angela.auth import protect, role_required
 from angela.models import ROLES
 from angela.staff_forms import PasswordResetForm, UserCreateForm, UserEditForm
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
-
-
-@bp.before_request
-def _logged_in() -> ResponseReturnValue | None:
-    """Every page here needs a session and a password chosen by its owner;
-    each view also declares its role."""
-    return require_login() or require_chosen_password()
-
-
-@bp.errorhandler(CSRFError)
-def csrf_refused(_error: CSRFError) -> ResponseReturnValue:
-    return render_template("staff/error.html", title="Formulaire expiré", message=CSRF_MESSAGE), 400
+protect(bp)
 
 
 @bp.get("/audit")
