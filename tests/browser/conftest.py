@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -182,52 +183,44 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture
-def open_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
-    """Return a function opening a phone-sized page (options go to the
-    browser context: geolocation, permissions, java_script_enabled); any
-    Content-Security-Policy violation or script error fails the test."""
+@contextmanager
+def _page_opener(browser: Any, site: Server) -> Iterator[Callable[..., Any]]:
+    """Yield a function opening a path of `site` in a new browser context
+    (its options go to the context); any Content-Security-Policy violation
+    or script error fails the test."""
     contexts: list[Any] = []
     problems: list[str] = []
 
-    def open_(path: str = "/", **options: Any) -> Any:
-        context = browser.new_context(**{**PHONE, "locale": "fr-FR", **options})
+    def open_(path: str, **options: Any) -> Any:
+        context = browser.new_context(**{"locale": "fr-FR", **options})
         contexts.append(context)
-        context.route("**/*", _only_test_server(server.base))
+        context.route("**/*", _only_test_server(site.base))
         page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         page.on("console", lambda message: _note_console(message, problems))
-        page.goto(server.url(path))
+        page.goto(site.url(path))
         return page
 
     yield open_
     for context in contexts:
         context.close()
     assert not problems, problems
+
+
+@pytest.fixture
+def open_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
+    """Return a function opening a phone-sized public page (options go to
+    the browser context: geolocation, permissions, java_script_enabled...)."""
+    with _page_opener(browser, server) as open_:
+        yield lambda path="/", **options: open_(path, **{**PHONE, **options})
 
 
 @pytest.fixture
 def open_staff_page(browser: Any, staff_site: Server) -> Iterator[Callable[..., Any]]:
     """Return a function opening a page of the staff server on a device
-    (PHONE or LAPTOP; more options go to the browser context, bypass_csp for
-    axe); any Content-Security-Policy violation or script error fails the test."""
-    contexts: list[Any] = []
-    problems: list[str] = []
-
-    def open_(path: str, device: dict[str, Any], **options: Any) -> Any:
-        context = browser.new_context(**device, locale="fr-FR", **options)
-        contexts.append(context)
-        context.route("**/*", _only_test_server(staff_site.base))
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("console", lambda message: _note_console(message, problems))
-        page.goto(staff_site.url(path))
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
-    assert not problems, problems
+    (PHONE or LAPTOP; more options go to the browser context, bypass_csp for axe)."""
+    with _page_opener(browser, staff_site) as open_:
+        yield lambda path, device, **options: open_(path, **device, **options)
 
 
 def _only_test_server(base: str) -> Callable[[Any], None]:
