@@ -107,6 +107,23 @@ class Server:
         return self.base + path
 
 
+@contextmanager
+def _serving(app: Flask) -> Iterator[Server]:
+    """Serve `app` on a free loopback port from a thread, for the browser."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    wsgi = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=wsgi.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Server(app, wsgi)
+    finally:
+        wsgi.shutdown()
+        thread.join(timeout=5)
+        wsgi.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     database = tmp_path_factory.mktemp("browser") / "angela.sqlite3"
@@ -121,18 +138,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     # A stand-in for the neutral site of the quick exit (no network here).
     app.add_url_rule(NEUTRAL_PAGE, "neutral", lambda: "<!doctype html><title>Météo</title><p>Météo")
     _seed(app)
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    wsgi = make_server("127.0.0.1", 0, app, threaded=True)
-    served = Server(app, wsgi)
-    app.config["EXIT_URL"] = served.url(NEUTRAL_PAGE)
-    thread = threading.Thread(target=wsgi.serve_forever, daemon=True)
-    thread.start()
-    yield served
-    wsgi.shutdown()
-    thread.join(timeout=5)
-    wsgi.server_close()
-    with app.app_context():
-        db.engine.dispose()
+    with _serving(app) as served:
+        app.config["EXIT_URL"] = served.url(NEUTRAL_PAGE)
+        yield served
 
 
 @pytest.fixture(scope="module")
@@ -153,16 +161,8 @@ def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         with app.app_context():
             db.create_all()
             accounts.create_user(AGENT, STAFF_PASSWORD, "agent", actor=None)
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        wsgi = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=wsgi.serve_forever, daemon=True)
-        thread.start()
-        yield Server(app, wsgi)
-        wsgi.shutdown()
-        thread.join(timeout=5)
-        wsgi.server_close()
-        with app.app_context():
-            db.engine.dispose()
+        with _serving(app) as served:
+            yield served
 
 
 @pytest.fixture(scope="module")
