@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -86,15 +86,15 @@ def apply_import(plan: ImportPlan, actor: User | None = None) -> dict[str, int]:
         db.session.add_all(created)
         updated = []
         for merchant, record in plan.to_update:
-            updated.append((merchant, asdict(record_of(merchant))))
+            updated.append((merchant, snapshot(merchant)))
             for name, value in _values(record).items():
                 setattr(merchant, name, value)
         db.session.flush()
         for merchant in created:
-            changes = audit.diff({}, asdict(record_of(merchant)))
+            changes = audit.diff({}, snapshot(merchant))
             audit.record("import_create", actor, merchant=merchant, changes=changes)
         for merchant, before in updated:
-            changes = audit.diff(before, asdict(record_of(merchant)))
+            changes = audit.diff(before, snapshot(merchant))
             audit.record("import_update", actor, merchant=merchant, changes=changes)
         db.session.commit()
     except Exception:
@@ -117,6 +117,11 @@ def merchant_count() -> int:
 def record_of(merchant: Merchant) -> MerchantRecord:
     """Return the CSV record describing a stored merchant."""
     return MerchantRecord(**{name: getattr(merchant, name) for name in RECORD_FIELDS})
+
+
+def snapshot(merchant: Merchant) -> dict[str, Any]:
+    """Return every CSV field of the merchant, the way the audit log keeps it."""
+    return asdict(record_of(merchant))
 
 
 def _values(record: MerchantRecord) -> dict[str, object]:

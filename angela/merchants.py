@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from angela import audit, territory
 from angela.audit import AuditRow
-from angela.exchange import record_of
+from angela.exchange import record_of, snapshot
 from angela.extensions import db
 from angela.merchant_csv import RECORD_FIELDS, MerchantRecord
 from angela.models import Merchant, User
@@ -200,11 +200,6 @@ def next_ref() -> str:
     refs = db.session.execute(select(Merchant.ref).where(Merchant.ref.like(f"{REF_PREFIX}%")))
     numbers = [int(match.group(1)) for (ref,) in refs if (match := _GENERATED_REF.fullmatch(ref))]
     return f"{REF_PREFIX}{max(numbers, default=0) + 1:04d}"
-
-
-def snapshot(merchant: Merchant) -> dict[str, Any]:
-    """Return every CSV field of the merchant, the way the audit log keeps it."""
-    return asdict(record_of(merchant))
 
 
 def input_of(merchant: Merchant) -> MerchantInput:
