@@ -9,7 +9,6 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
-from geopy.distance import geodesic
 from shapely.geometry import Point
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +20,7 @@ from angela.exchange import record_of, snapshot
 from angela.extensions import db
 from angela.merchant_csv import RECORD_FIELDS, MerchantRecord
 from angela.models import Merchant, User
+from angela.nearest import geodesic_m
 
 DUPLICATE_RADIUS_M = 50
 # The shipped boundaries are simplified: trust the national address base's
@@ -121,8 +121,7 @@ def duplicates_of(data: MerchantInput, commune_code: str, exclude_id: int | None
 def _same_place(merchant: Merchant, data: MerchantInput, commune_code: str) -> bool:
     if merchant.name.lower() == data.name.lower() and merchant.commune_code == commune_code:
         return True
-    distance = geodesic((merchant.lat, merchant.lon), (data.lat, data.lon)).meters
-    return bool(distance <= DUPLICATE_RADIUS_M)
+    return geodesic_m(merchant.lat, merchant.lon, data.lat, data.lon) <= DUPLICATE_RADIUS_M
 
 
 def register(data: MerchantInput, actor: User, confirmed_duplicate: bool) -> Merchant:
