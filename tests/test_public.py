@@ -64,7 +64,7 @@ def test_home_has_no_inline_script_or_style(client):
     assert "<script>" not in html and "<style" not in html and "style=" not in html
     assert re.findall(r"<script[^>]*>", html) == [
         f'<script type="module" src="{m}">'
-        for m in re.findall(r'src="(/static/js/page\.\w+\.js)"', html)
+        for m in re.findall(r'src="(/static/public/page\.\w+\.js)"', html)
     ]
 
 

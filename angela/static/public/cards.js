@@ -1,7 +1,7 @@
 // Refuge cards built in the browser from the API's refuge objects, with the
 // page's own <template> (rendered by the same macro as the server's cards),
 // and the order rules: open first; the police first when nothing is open
-// near enough (angela.public.open_first and any_open say the same).
+// near enough (angela.public.presenters.open_first and any_open say the same).
 
 import { describeStatus, phoneText, walkText } from "./words.js";
 

@@ -1,7 +1,8 @@
 // Words the cards show, computed in the browser from the API's fields. Each
 // function mirrors its server twin, so both kinds of list read the same:
-// describeStatus ↔ angela.hours.describe, walkText ↔ angela.public.walk_text,
-// phoneText ↔ angela.phones.for_display (French numbers).
+// describeStatus ↔ angela.core.hours.describe, walkText ↔
+// angela.core.walking.walk_text, phoneText ↔ angela.core.phones.for_display
+// (French numbers); tests/golden/ holds the cases both must pass.
 
 const WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
 const MONTHS = [
