@@ -43,6 +43,8 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy angela
+	# The layer contract (pyproject.toml): faces → services → models → core.
+	$(BIN)/lint-imports
 	node_modules/.bin/eslint angela/static
 	# Models and migrations agree (on a throwaway in-memory database).
 	ANGELA_DATABASE_URL=sqlite:// $(FLASK) db check

@@ -9,21 +9,11 @@ from flask import Flask
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, commands."""
-    from angela import (
-        api,
-        assets,
-        auth,
-        cli,
-        config,
-        database,
-        errors,
-        public,
-        refuges,
-        security,
-        staff,
-        staff_admin,
-    )
+    from angela import assets, cli, config, errors, security
     from angela.extensions import csrf, db, migrate
+    from angela.public import api, pages
+    from angela.services import database, directory
+    from angela.staff import admin, guard, login, merchants
 
     app = Flask(__name__)
     if test_config is None:
@@ -39,17 +29,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=config.MIGRATIONS_DIRECTORY)
     database.init_app(app)
-    refuges.init_app(app)
+    directory.init_app(app)
     assets.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
-    auth.init_app(app)
+    guard.init_app(app)
 
+    app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api.health_bp)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(staff.bp)
-    app.register_blueprint(staff_admin.bp)
+    app.register_blueprint(login.bp)
+    app.register_blueprint(merchants.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -1,7 +1,7 @@
 """Static files under fingerprinted names, compressed once per process.
 
 Every file under `angela/static/` is also served under a name that carries a
-hash of its content (`js/page.js` → `js/page.1a2b3c4d5e.js`), which browsers
+hash of its content (`public/page.js` → `public/page.1a2b3c4d5e.js`), which browsers
 may keep for a year: a new release changes the name, never a cached file.
 Relative imports between ES modules and `url()` references in CSS are
 rewritten to the fingerprinted names before hashing, so a change in any file
@@ -48,8 +48,8 @@ class AssetError(RuntimeError):
 
 @dataclass(frozen=True)
 class Asset:
-    name: str  # the plain name, e.g. css/public.css
-    hashed_name: str  # css/public.1a2b3c4d5e.css
+    name: str  # the plain name, e.g. public/public.css
+    hashed_name: str  # public/public.1a2b3c4d5e.css
     body: bytes
     gzipped: bytes | None  # None when compression would not help
     mimetype: str

@@ -10,9 +10,9 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from angela import accounts, exchange
-from angela.models import ROLES
-from angela.refuges import paris_today
+from angela.core.hours import paris_today
+from angela.core.vocab import Role
+from angela.services import accounts, exchange
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "merchants.csv"
 
@@ -64,7 +64,7 @@ def seed() -> None:
 @users_cli.command("create")
 @click.argument("email")
 @click.option(
-    "--role", required=True, type=click.Choice(list(ROLES)), help="admin, agent or viewer."
+    "--role", required=True, type=click.Choice(Role.codes()), help="admin, agent or viewer."
 )
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(email: str, role: str, password_stdin: bool) -> None:

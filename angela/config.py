@@ -42,7 +42,6 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "TILE_URL": env.get("ANGELA_TILE_URL", DEFAULT_TILE_URL),
         "TILE_ATTRIBUTION": env.get("ANGELA_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
         "EXIT_URL": env.get("ANGELA_EXIT_URL", "https://www.google.fr/"),
-        "JSON_SORT_KEYS": False,
         # The staff session cookie is never sent with public requests.
         "SESSION_COOKIE_PATH": "/staff",
         **_staff_settings(env),

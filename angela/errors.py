@@ -8,8 +8,8 @@ from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from angela import public
-from angela.api import ApiError, error_response
+from angela.public.api import ApiError, error_response
+from angela.public.pages import render_page
 
 _API_MESSAGES = {
     404: "Cette adresse de l'API n'existe pas.",
@@ -60,4 +60,4 @@ def _http_error(error: HTTPException) -> Response:
 
 def _page(status: int) -> Response:
     title, message = _PAGE_MESSAGES.get(status, _DEFAULT_PAGE)
-    return public.render_page("errors/error.html", status, title=title, message=message)
+    return render_page("errors/error.html", status, title=title, message=message)

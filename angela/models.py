@@ -1,6 +1,7 @@
-"""The stored data: merchants, and the revision counter that tells every
-process when the public refuge index must be rebuilt; staff accounts, their
-server-side sessions, failed logins and the audit trail."""
+"""The stored data: merchants (their columns sized by the merchant schema)
+and the revision counters that tell every process when its copy is stale;
+staff accounts, their server-side sessions, failed logins and the audit
+trail."""
 
 from __future__ import annotations
 
@@ -20,13 +21,12 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
-    event,
     false,
 )
-from sqlalchemy import update as sql_update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from angela.catalog import CATEGORIES, TRAINING_STATUSES
+from angela.core.schema import FIELDS
+from angela.core.vocab import Category, Role, TrainingStatus, Vocabulary
 from angela.extensions import db
 
 
@@ -34,36 +34,41 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _one_of(column: str, values: dict[str, str]) -> str:
-    quoted = ", ".join(f"'{value}'" for value in values)
+def _one_of(column: str, vocabulary: type[Vocabulary]) -> str:
+    quoted = ", ".join(f"'{code}'" for code in vocabulary.codes())
     return f"{column} IN ({quoted})"
+
+
+def _sized(name: str) -> String:
+    """The text column of a merchant field, as long as the schema allows."""
+    return String(FIELDS[name].max_length)
 
 
 class Merchant(db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "merchants"
     __table_args__ = (
-        CheckConstraint(_one_of("category", CATEGORIES), name="category"),
-        CheckConstraint(_one_of("training_status", TRAINING_STATUSES), name="training_status"),
+        CheckConstraint(_one_of("category", Category), name="category"),
+        CheckConstraint(_one_of("training_status", TrainingStatus), name="training_status"),
         CheckConstraint("lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180", name="position"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    ref: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    category: Mapped[str] = mapped_column(String(32))
-    address: Mapped[str] = mapped_column(String(300))
-    postcode: Mapped[str] = mapped_column(String(5))
-    commune_code: Mapped[str] = mapped_column(String(5), index=True)
+    ref: Mapped[str] = mapped_column(_sized("ref"), unique=True)
+    name: Mapped[str] = mapped_column(_sized("name"))
+    category: Mapped[str] = mapped_column(_sized("category"))
+    address: Mapped[str] = mapped_column(_sized("address"))
+    postcode: Mapped[str] = mapped_column(_sized("postcode"))
+    commune_code: Mapped[str] = mapped_column(_sized("commune_code"), index=True)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
-    phone: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(_sized("phone"))
     opening_hours: Mapped[str | None] = mapped_column(Text)
-    training_status: Mapped[str] = mapped_column(String(16), index=True)
+    training_status: Mapped[str] = mapped_column(_sized("training_status"), index=True)
     trained_on: Mapped[date | None] = mapped_column(Date)
-    trainer: Mapped[str | None] = mapped_column(String(200))
-    contact_name: Mapped[str | None] = mapped_column(String(200))
-    contact_email: Mapped[str | None] = mapped_column(String(254))
-    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    trainer: Mapped[str | None] = mapped_column(_sized("trainer"))
+    contact_name: Mapped[str | None] = mapped_column(_sized("contact_name"))
+    contact_email: Mapped[str | None] = mapped_column(_sized("contact_email"))
+    contact_phone: Mapped[str | None] = mapped_column(_sized("contact_phone"))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
@@ -79,7 +84,8 @@ class Merchant(db.Model):  # type: ignore[name-defined,misc]
 
 class Revision(db.Model):  # type: ignore[name-defined,misc]
     """One row per watched dataset; its counter moves with every change, in
-    the same transaction, so that other processes can tell their copy is stale."""
+    the same transaction (`services.revisions`), so that other processes can
+    tell their copy is stale."""
 
     __tablename__ = "revisions"
 
@@ -87,38 +93,11 @@ class Revision(db.Model):  # type: ignore[name-defined,misc]
     counter: Mapped[int] = mapped_column(Integer, default=0)
 
 
-MERCHANTS_REVISION = "merchants"
-
-
-@event.listens_for(Session, "before_flush")
-def _bump_merchants_revision(session: Session, _context: object, _instances: object) -> None:
-    changed = (*session.new, *session.dirty, *session.deleted)
-    if any(isinstance(obj, Merchant) for obj in changed):
-        session.info["merchants_changed"] = True
-        result = session.execute(
-            sql_update(Revision)
-            .where(Revision.name == MERCHANTS_REVISION)
-            .values(counter=Revision.counter + 1)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount == 0:  # type: ignore[attr-defined]
-            session.add(Revision(name=MERCHANTS_REVISION, counter=1))
-
-
-# Staff roles, from the most to the least powerful; each may do what the
-# ones after it may.
-ROLES: dict[str, str] = {
-    "admin": "Administrateur",
-    "agent": "Agent",
-    "viewer": "Lecture seule",
-}
-
-
 class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     """A CIDFF staff member or partner who logs in to `/staff/`."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(_one_of("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

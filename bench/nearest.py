@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from angela.refuges import Directory, Refuge
+from angela.core.refuges import Directory, Refuge
 
 # Metropolitan France's bounding box, points kept inside a rough hexagon.
 LAT_RANGE, LON_RANGE = (42.3, 51.1), (-4.8, 8.2)

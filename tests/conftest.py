@@ -14,10 +14,11 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
-from angela import create_app, territory
+from angela import create_app
+from angela.core import territory
+from angela.core.hours import paris_today
 from angela.extensions import db
 from angela.models import Merchant
-from angela.refuges import paris_today
 from tests.places import MELUN_TOWN_HALL
 
 POSTGRES_URL = os.environ.get("ANGELA_TEST_DATABASE_URL", "")
@@ -149,7 +150,7 @@ STAFF_PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., str]:
     """Create an account and return its email (roles: admin, agent, viewer)."""
-    from angela import accounts
+    from angela.services import accounts
 
     counter = iter(range(1, 1_000_000))
 

@@ -9,9 +9,9 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
-from angela import accounts, logins
 from angela.extensions import db
 from angela.models import AuditEvent, LoginFailure, StaffSession, User, utcnow
+from angela.services import accounts, login_throttle
 from tests.conftest import STAFF_PASSWORD, log_in
 
 # Placeholders for URL converters when walking the URL map.
@@ -153,12 +153,14 @@ def test_five_failures_per_address_are_throttled(client, app, make_user):
 
 
 def test_old_failures_no_longer_count(app):
-    limits = logins.Limits(5, timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=12))
+    limits = login_throttle.ThrottleLimits(5, timedelta(minutes=15))
     with app.app_context():
         for _ in range(5):
-            logins.record_failure("a@b.fr", "192.0.2.1", now=utcnow() - timedelta(minutes=16))
-        assert not logins.is_throttled("a@b.fr", "192.0.2.1", limits)
-        logins.record_failure("a@b.fr", "192.0.2.1")
+            login_throttle.record_failure(
+                "a@b.fr", "192.0.2.1", now=utcnow() - timedelta(minutes=16)
+            )
+        assert not login_throttle.is_throttled("a@b.fr", "192.0.2.1", limits)
+        login_throttle.record_failure("a@b.fr", "192.0.2.1")
         assert db.session.execute(select(LoginFailure)).scalars().all()
 
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from angela import hours
-from angela.refuges import Directory, Refuge
+from angela.core import hours
+from angela.core.refuges import Directory, Refuge
 from tests.places import MELUN_TOWN_HALL
 
 HOURS = ["Mo-Sa 09:00-19:00; PH off", "Fr-Sa 18:00-02:00", "24/7", "Mo-Fr 08:00-12:00,14:00-18:30"]

@@ -14,11 +14,12 @@ from flask.cli import FlaskGroup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from angela import exchange, territory
 from angela.cli import SEED_FILE
+from angela.core import territory
+from angela.core.merchant_csv import COLUMNS, parse_rows
 from angela.extensions import db
-from angela.merchant_csv import COLUMNS, parse_rows
 from angela.models import Merchant
+from angela.services import exchange
 from tests.places import (
     DAMMARIE_TOWN_HALL,
     LE_MEE_CENTRE,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from angela import geocoding
+from angela.services import geocoding
 from tests.fake_ban import fake_ban
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from angela.hours import PARIS, HoursError, OpenStatus, parse, status_at
+from angela.core.hours import PARIS, HoursError, OpenStatus, parse, status_at
 
 SHOP = "Mo-Sa 09:00-19:00; PH off"
 LATE_BAR = "Fr-Sa 18:00-02:00"

@@ -1,5 +1,5 @@
 """Open status in French words (angela.hours.describe), as the public page
-shows it; the page's script (static/js/words.js) says the same."""
+shows it; the page's script (static/public/words.js) says the same."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 
-from angela import hours
+from angela.core import hours
 
 # Wednesday 25 November 2026, 18:00 in Paris.
 NOW = datetime(2026, 11, 25, 18, 0, tzinfo=hours.PARIS)

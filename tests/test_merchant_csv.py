@@ -11,16 +11,16 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from angela import territory
-from angela.merchant_csv import (
+from angela.core import territory
+from angela.core.merchant_csv import (
     COLUMNS,
-    REF_PATTERN,
     MerchantRecord,
     RowError,
     decode,
     parse_rows,
     write_rows,
 )
+from angela.core.schema import REF_PATTERN
 from tests.places import (
     DAMMARIE_TOWN_HALL,
     FONTAINEBLEAU_CHATEAU,

@@ -8,7 +8,7 @@ from geopy.distance import geodesic
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from angela.nearest import NearestIndex, _point_to_ecef, geodesic_m, to_ecef
+from angela.core.nearest import NearestIndex, _point_to_ecef, geodesic_m, to_ecef
 from tests.places import FONTAINEBLEAU_CHATEAU, MELUN_STATION, MELUN_TOWN_HALL, PARIS_NOTRE_DAME
 
 

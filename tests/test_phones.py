@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from angela.phones import PhoneError, for_display, to_e164
+from angela.core.phones import PhoneError, for_display, to_e164
 
 
 @pytest.mark.parametrize(

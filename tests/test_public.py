@@ -9,7 +9,10 @@ from html import unescape
 
 import pytest
 
-from angela import public, territory
+from angela.core import territory
+from angela.core.nearest import geodesic_m
+from angela.core.walking import WALK_LIMIT_MINUTES, walk_text
+from angela.public import presenters
 from tests.places import DAMMARIE_TOWN_HALL, LE_MEE_CENTRE, MELUN_STATION, MELUN_TOWN_HALL
 
 MELUN = "77288"
@@ -78,8 +81,8 @@ def test_commune_lists_its_refuges_nearest_its_centre_first(client, make_merchan
     html = page_text(response)
     assert "Refuges à Melun" in html
     assert "Affichés parce que vous avez choisi Melun" in html
-    town_hall_first = public.geodesic_m(centre.lat, centre.lon, *MELUN_TOWN_HALL) < (
-        public.geodesic_m(centre.lat, centre.lon, *MELUN_STATION)
+    town_hall_first = geodesic_m(centre.lat, centre.lon, *MELUN_TOWN_HALL) < (
+        geodesic_m(centre.lat, centre.lon, *MELUN_STATION)
     )
     assert names_on(response) == (["Mairie", "Gare"] if town_hall_first else ["Gare", "Mairie"])
     assert "selected>Melun</option>" in html
@@ -204,7 +207,7 @@ def test_api_answers_carry_the_security_headers_too(client):
     ],
 )
 def test_walk_text(metres, minutes, words):
-    assert public.walk_text(metres, minutes) == words
+    assert walk_text(metres, minutes) == words
 
 
 def _card(open_now, minutes=5):
@@ -213,21 +216,22 @@ def _card(open_now, minutes=5):
 
 def test_open_first_keeps_distance_order_within_each_group():
     cards = [_card(False, 1), _card(None, 2), _card(True, 3), _card(False, 4), _card(True, 5)]
-    ordered = public.open_first(cards)
+    ordered = presenters.open_first(cards)
     assert [(c["open_now"], c["walking_minutes"]) for c in ordered] == [
         (True, 3), (True, 5), (None, 2), (False, 1), (False, 4),
     ]  # fmt: skip
 
 
 def test_any_open_within_a_walk():
-    assert public.any_open([_card(True, 15)], public.WALK_LIMIT_MINUTES)
-    assert not public.any_open([_card(True, 16)], public.WALK_LIMIT_MINUTES)
-    assert public.any_open([_card(True, 16)])
-    assert not public.any_open([_card(None, 1), _card(False, 1)])
+    assert presenters.any_open([_card(True, 15)], WALK_LIMIT_MINUTES)
+    assert not presenters.any_open([_card(True, 16)], WALK_LIMIT_MINUTES)
+    assert presenters.any_open([_card(True, 16)])
+    assert not presenters.any_open([_card(None, 1), _card(False, 1)])
 
 
 def test_card_words_follow_the_moment(app, make_merchant):
-    from angela import hours, refuges
+    from angela.core import hours
+    from angela.services import directory as refuges
 
     merchant = make_merchant(opening_hours="Mo-Sa 09:00-19:30")
     wednesday_night = datetime(2026, 11, 25, 22, 0, tzinfo=hours.PARIS)
@@ -235,7 +239,7 @@ def test_card_words_follow_the_moment(app, make_merchant):
         directory = refuges.directory()
         refuge = directory.get(merchant.id)
         assert refuge is not None
-        item = public.card(directory, refuge, wednesday_night, 120)
+        item = presenters.card(directory, refuge, wednesday_night, 120)
     assert item["status_text"] == "Fermé · ouvre demain à 09:00"
     assert item["category_label"] == "Commerce"
     assert (item["distance_m"], item["walking_minutes"]) == (120, 2)
@@ -255,12 +259,12 @@ def test_unknown_pages_answer_in_french_with_the_emergency_numbers(client, path)
 def test_a_database_failure_on_a_page_is_a_french_503(app, client, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from angela import public
+    from angela.services import directory
 
     def broken(*_args, **_kwargs):
         raise OperationalError("SELECT 1", {}, Exception("database is down"))
 
-    monkeypatch.setattr(public.refuges, "directory", broken)
+    monkeypatch.setattr(directory, "directory", broken)
     response = client.get("/?commune=77288")
     assert response.status_code == 503
     assert "Service indisponible" in response.get_data(as_text=True)

@@ -6,11 +6,11 @@ import re
 from collections import Counter
 from datetime import date
 
-from angela import territory
-from angela.catalog import CATEGORIES, TRAINING_STATUSES
 from angela.cli import SEED_FILE
-from angela.merchant_csv import parse_rows
-from angela.refuges import is_public
+from angela.core import territory
+from angela.core.merchant_csv import parse_rows
+from angela.core.visibility import is_public
+from angela.core.vocab import Category, TrainingStatus
 
 # The day the demo data was written: its training dates are relative to it.
 WRITTEN_ON = date(2026, 11, 26)
@@ -37,8 +37,8 @@ def test_seed_covers_every_commune_category_and_status():
     records = seed_records()
     public = [r for r in records if is_public(r.training_status, r.trained_on, WRITTEN_ON, 24)]
     assert {r.commune_code for r in public} == {c.code for c in territory.communes()}
-    assert set(Counter(r.category for r in records)) == set(CATEGORIES)
-    assert set(Counter(r.training_status for r in records)) == set(TRAINING_STATUSES)
+    assert set(Counter(r.category for r in records)) == set(Category.codes())
+    assert set(Counter(r.training_status for r in records)) == set(TrainingStatus.codes())
     expired = [r for r in records if r.training_status == "trained" and r not in public]
     assert expired, "some trained rows must have an expired training"
     assert any(r.opening_hours is None for r in records)

@@ -8,10 +8,10 @@ import re
 
 from sqlalchemy import func, select
 
-from angela import exchange
+from angela.core.merchant_csv import COLUMNS
 from angela.extensions import db
-from angela.merchant_csv import COLUMNS
 from angela.models import AuditEvent, Merchant
+from angela.services import exchange
 from tests.places import DAMMARIE_TOWN_HALL, MELUN_STATION
 
 

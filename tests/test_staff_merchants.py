@@ -273,6 +273,26 @@ def test_list_filters(staff_client, make_merchant, today, query, expected):
     assert sorted(names) == sorted(expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("100%", ["Remise 100% Solidaire"]),
+        ("%", ["Remise 100% Solidaire"]),
+        ("_", ["Bar_Tabac"]),
+        ("bar_t", ["Bar_Tabac"]),
+        ("\\", ["Café \\ Presse"]),
+    ],
+)
+def test_the_search_takes_wildcards_literally(staff_client, make_merchant, text, expected):
+    names = ("Remise 100% Solidaire", "Remise 1000 Cadeaux", "Bar_Tabac", "Bar Tabac",
+             "Café \\ Presse")  # fmt: skip
+    for name in names:
+        make_merchant(name=name)
+    page = staff_client("viewer").get("/staff/merchants", query_string={"q": text}).text
+    shown = [name for name in names if f">{escape(name)}</a>" in page]
+    assert shown == expected
+
+
 def test_the_badge_gives_the_last_valid_day(app, staff_client, make_merchant, today):
     trained_on = today - timedelta(days=40)
     merchant = make_merchant(trained_on=trained_on)

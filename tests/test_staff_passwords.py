@@ -10,9 +10,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from angela import accounts
 from angela.extensions import db
 from angela.models import AuditEvent, StaffSession, User
+from angela.services import accounts
 from tests.conftest import STAFF_PASSWORD, log_in
 from tests.test_auth import PUBLIC_STAFF_ENDPOINTS, SELF_SERVICE_ENDPOINTS, _url
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from angela import territory
-from angela.catalog import WALKING_SPEED_KMH, walking_minutes
+from angela.core import territory
+from angela.core.walking import WALKING_SPEED_KMH, walking_minutes
 from tests.places import (
     DAMMARIE_TOWN_HALL,
     FONTAINEBLEAU_CHATEAU,
@@ -61,7 +61,7 @@ def test_dammarie_les_lys_keeps_its_accent():
 @pytest.mark.parametrize("commune", territory.communes(), ids=lambda commune: commune.code)
 def test_the_point_given_for_each_commune_is_inside_it(commune):
     assert territory.commune_at(commune.lat, commune.lon) == commune
-    assert territory.is_inside(commune.lat, commune.lon)
+    assert territory.commune_at(commune.lat, commune.lon) is not None
 
 
 def test_every_commune_has_a_population():
@@ -82,13 +82,13 @@ def test_every_commune_has_a_population():
 def test_commune_at_a_known_place(place, code):
     commune = territory.commune_at(*place)
     assert commune is not None and commune.code == code
-    assert territory.is_inside(*place)
+    assert territory.commune_at(*place) is not None
 
 
 @pytest.mark.parametrize("place", [FONTAINEBLEAU_CHATEAU, PARIS_NOTRE_DAME, (0.0, 0.0)])
 def test_outside_the_territory_there_is_no_commune(place):
     assert territory.commune_at(*place) is None
-    assert not territory.is_inside(*place)
+    assert territory.commune_at(*place) is None
 
 
 def test_latitude_and_longitude_are_not_swapped():
@@ -99,7 +99,7 @@ def test_latitude_and_longitude_are_not_swapped():
 def test_a_point_on_the_outer_boundary_belongs_to_the_territory():
     melun = territory.communes_by_code()["77288"]
     lon, lat = melun.boundary.exterior.coords[0]
-    assert territory.is_inside(lat, lon)
+    assert territory.commune_at(lat, lon) is not None
 
 
 def test_the_attribution_names_the_sources_and_the_licence():

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from angela import config, create_app
+from angela.core.hours import paris_today
+from angela.core.visibility import is_public, public_window
 from angela.extensions import db
 from angela.models import Merchant
-from angela.refuges import is_public, paris_today, public_clause, public_window
+from angela.services.directory import public_clause
 from tests.conftest import fresh_schema
 
 TODAY = date(2026, 6, 15)

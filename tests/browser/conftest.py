@@ -18,10 +18,12 @@ import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from angela import accounts, create_app, territory
+from angela import create_app
+from angela.core import territory
+from angela.core.hours import paris_today
 from angela.extensions import db
 from angela.models import Merchant
-from angela.refuges import paris_today
+from angela.services import accounts
 from tests.conftest import STAFF_PASSWORD, skip_or_fail
 from tests.fake_ban import fake_ban
 from tests.places import (

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from angela import territory
+from angela.core import territory
 from tests.browser.conftest import NEUTRAL_PAGE, REFUGES
 from tests.places import LE_MEE_CENTRE, MELUN_TOWN_HALL, SEINE_PORT_CHURCH
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from angela import accounts
+from angela.services import accounts
 from tests.browser.conftest import AGENT, LAPTOP, PHONE, SCREENSHOTS, Server, _seed
 from tests.conftest import STAFF_PASSWORD
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
-from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, Response, jsonify, request
 
-from angela import database, openapi, refuges, territory
-from angela.catalog import walking_minutes
-from angela.hours import PARIS
+from angela.core import territory
+from angela.core.hours import PARIS
+from angela.core.schema import DEGREES_PATTERN
+from angela.public import openapi
+from angela.public.presenters import refuge_json, with_distance
+from angela.services import database
+from angela.services import directory as refuge_directory
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 health_bp = Blueprint("health", __name__)
@@ -24,7 +26,6 @@ health_bp = Blueprint("health", __name__)
 MAX_QUERY_LENGTH = 1024
 MAX_VALUE_LENGTH = 64
 DEFAULT_LIMIT, MAX_LIMIT = 5, 20
-_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _SPACED_OFFSET = re.compile(r"^(.*\d) (\d{2}:?\d{2})$")
 
 
@@ -61,7 +62,7 @@ def _raw(name: str, required: bool = False) -> str | None:
 
 def _coordinate(name: str, bound: float) -> float:
     raw = _raw(name, required=True) or ""
-    if not _DECIMAL.fullmatch(raw.strip()):
+    if not DEGREES_PATTERN.fullmatch(raw.strip()):
         message = f"« {name} » doit être un nombre décimal (ex. 48.5391)."
         raise ApiError(400, "invalid_number", message, name)
     value = float(raw)
@@ -109,63 +110,6 @@ def _moment() -> datetime:
     return moment
 
 
-# --- serialisation ----------------------------------------------------------
-
-
-def directions_url(refuge: refuges.Refuge) -> str:
-    """Return a walking route to the refuge that phones open in their map app."""
-    query = urlencode(
-        {"api": "1", "destination": f"{refuge.lat},{refuge.lon}", "travelmode": "walking"}
-    )
-    return f"https://www.google.com/maps/dir/?{query}"
-
-
-def commune_json(code: str) -> dict[str, str]:
-    commune = territory.communes_by_code()[code]
-    return {"code": commune.code, "name": commune.name}
-
-
-def refuge_json(
-    directory: refuges.Directory,
-    refuge: refuges.Refuge,
-    moment: datetime,
-    *,
-    with_position: bool = True,
-) -> dict[str, Any]:
-    """Return the public refuge object, with its open status at `moment`."""
-    key = ("json" if with_position else "json-feature", refuge.id)
-    fixed = directory.derived.get(key)
-    if fixed is None:
-        fixed = directory.derived[key] = _fixed_json(refuge, with_position)
-    status = directory.status(refuge, moment)
-    return {
-        **fixed,
-        "open_now": status.open_now,
-        "next_change": status.next_change.isoformat() if status.next_change else None,
-    }
-
-
-def _fixed_json(refuge: refuges.Refuge, with_position: bool) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": refuge.id,
-        "name": refuge.name,
-        "category": refuge.category,
-        "address": refuge.address,
-        "postcode": refuge.postcode,
-        "commune": commune_json(refuge.commune_code),
-    }
-    if with_position:
-        body["lat"], body["lon"] = refuge.lat, refuge.lon
-    body.update(
-        phone=refuge.phone,
-        opening_hours=refuge.opening_hours,
-        open_now=None,
-        next_change=None,
-        directions_url=directions_url(refuge),
-    )
-    return body
-
-
 # --- endpoints --------------------------------------------------------------
 
 
@@ -175,15 +119,13 @@ def refuges_nearest() -> Response:
         raise ApiError(414, "query_too_long", "La requête est trop longue.")
     lat, lon = _coordinate("lat", 90), _coordinate("lon", 180)
     limit, open_only, moment = _limit(), _flag("open_now"), _moment()
-    directory = refuges.directory()
+    directory = refuge_directory.directory()
     found = directory.nearest(lat, lon, limit, open_at=moment if open_only else None)
     commune = territory.commune_at(lat, lon)
-    items = []
-    for refuge, distance in found:
-        metres = round(distance)
-        item = refuge_json(directory, refuge, moment)
-        item.update(distance_m=metres, walking_minutes=walking_minutes(metres))
-        items.append(item)
+    items = [
+        with_distance(refuge_json(directory, refuge, moment), round(distance))
+        for refuge, distance in found
+    ]
     response = jsonify(
         origin={"lat": lat, "lon": lon},
         within_territory=commune is not None,
@@ -196,7 +138,7 @@ def refuges_nearest() -> Response:
 
 @bp.get("/refuges")
 def refuges_collection() -> Response:
-    directory = refuges.directory()
+    directory = refuge_directory.directory()
     moment = datetime.now(PARIS)
     features = [
         {
@@ -216,7 +158,7 @@ def refuges_collection() -> Response:
 
 @bp.get("/refuges/<int:refuge_id>")
 def refuges_show(refuge_id: int) -> Response:
-    directory = refuges.directory()
+    directory = refuge_directory.directory()
     refuge = directory.get(refuge_id)
     if refuge is None:
         raise ApiError(404, "not_found", "Ce refuge n'existe pas ou n'est plus actif.")
@@ -225,7 +167,7 @@ def refuges_show(refuge_id: int) -> Response:
 
 @bp.get("/communes")
 def communes_list() -> Response:
-    directory = refuges.directory()
+    directory = refuge_directory.directory()
     counts: dict[str, int] = {}
     for refuge in directory.refuges:
         counts[refuge.commune_code] = counts.get(refuge.commune_code, 0) + 1

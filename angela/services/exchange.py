@@ -4,23 +4,26 @@ nothing, and a valid file is applied in one transaction."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from angela import audit
-from angela.extensions import db
-from angela.merchant_csv import (
+from angela.core.merchant_csv import (
     RECORD_FIELDS,
     MerchantRecord,
     RowError,
     decode,
     parse_rows,
+    record_of,
     write_rows,
 )
+from angela.core.schema import values_of
+from angela.core.vocab import AuditAction
+from angela.extensions import db
 from angela.models import Merchant
+from angela.services import audit
 
 if TYPE_CHECKING:
     from angela.models import User
@@ -86,16 +89,16 @@ def apply_import(plan: ImportPlan, actor: User | None = None) -> dict[str, int]:
         db.session.add_all(created)
         updated = []
         for merchant, record in plan.to_update:
-            updated.append((merchant, snapshot(merchant)))
+            updated.append((merchant, values_of(merchant)))
             for name, value in _values(record).items():
                 setattr(merchant, name, value)
         db.session.flush()
         for merchant in created:
-            changes = audit.diff({}, snapshot(merchant))
-            audit.record("import_create", actor, merchant=merchant, changes=changes)
+            changes = audit.diff({}, values_of(merchant))
+            audit.record(AuditAction.IMPORT_CREATE, actor, merchant=merchant, changes=changes)
         for merchant, before in updated:
-            changes = audit.diff(before, snapshot(merchant))
-            audit.record("import_update", actor, merchant=merchant, changes=changes)
+            changes = audit.diff(before, values_of(merchant))
+            audit.record(AuditAction.IMPORT_UPDATE, actor, merchant=merchant, changes=changes)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -112,16 +115,6 @@ def export_csv() -> str:
 
 def merchant_count() -> int:
     return db.session.execute(select(func.count(Merchant.id))).scalar_one()
-
-
-def record_of(merchant: Merchant) -> MerchantRecord:
-    """Return the CSV record describing a stored merchant."""
-    return MerchantRecord(**{name: getattr(merchant, name) for name in RECORD_FIELDS})
-
-
-def snapshot(merchant: Merchant) -> dict[str, Any]:
-    """Return every CSV field of the merchant, the way the audit log keeps it."""
-    return asdict(record_of(merchant))
 
 
 def _values(record: MerchantRecord) -> dict[str, object]:

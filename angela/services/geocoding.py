@@ -11,7 +11,7 @@ from geopy.adapters import URLLibAdapter
 from geopy.exc import GeocoderTimedOut, GeopyError
 from geopy.geocoders import BANFrance
 
-from angela import territory
+from angela.core import territory
 
 USER_AGENT = "ou-est-angela (Melun Val de Seine)"
 MANUAL = "Placez le point à la main sur la carte, ou saisissez la latitude et la longitude."

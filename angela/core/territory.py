@@ -83,11 +83,6 @@ def _boundaries() -> tuple[np.ndarray, tuple[Commune, ...]]:
     return np.array([commune.boundary for commune in ordered]), ordered
 
 
-def is_inside(lat: float, lon: float) -> bool:
-    """Return whether the point lies in one of the 20 communes."""
-    return commune_at(lat, lon) is not None
-
-
 def _sort_key(name: str) -> str:
     # "Le Mée" is filed under M, "La Rochette" under R, as people look for them.
     for article in ("Le ", "La "):

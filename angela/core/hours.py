@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
@@ -14,6 +14,13 @@ PARIS = ZoneInfo("Europe/Paris")
 COUNTRY = "FR"
 # Beyond a year without change, say "no change" rather than search further.
 HORIZON_DAYS = 366
+# The longest `opening_hours` text accepted.
+MAX_LENGTH = 500
+
+
+def paris_today(now: datetime | None = None) -> date:
+    """Return today's date in Europe/Paris."""
+    return (now or datetime.now(PARIS)).astimezone(PARIS).date()
 
 
 class HoursError(ValueError):
@@ -30,8 +37,8 @@ def parse(text: str) -> OpeningHours:
     """Return the parsed hours; raise HoursError with a readable reason."""
     if not text.strip():
         raise HoursError("les horaires sont vides")
-    if len(text) > 500:
-        raise HoursError("les horaires dépassent 500 caractères")
+    if len(text) > MAX_LENGTH:
+        raise HoursError(f"les horaires dépassent {MAX_LENGTH} caractères")
     try:
         return OpeningHours(
             text,

@@ -5,7 +5,6 @@ the audit log in the same transaction."""
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -14,13 +13,15 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from angela import audit, territory
-from angela.audit import AuditRow
-from angela.exchange import record_of, snapshot
+from angela.core import territory
+from angela.core.merchant_csv import MerchantRecord
+from angela.core.nearest import geodesic_m
+from angela.core.schema import values_of
+from angela.core.vocab import AuditAction, TrainingStatus
 from angela.extensions import db
-from angela.merchant_csv import RECORD_FIELDS, MerchantRecord
 from angela.models import Merchant, User
-from angela.nearest import geodesic_m
+from angela.services import audit
+from angela.services.audit import AuditRow
 
 DUPLICATE_RADIUS_M = 50
 # The shipped boundaries are simplified: trust the national address base's
@@ -54,29 +55,6 @@ class EditConflict(Exception):
         self.merchant, self.since = merchant, since
 
 
-@dataclass(frozen=True)
-class MerchantInput:
-    """What the staff form says about a merchant, already checked field by field."""
-
-    ref: str | None
-    name: str
-    category: str
-    address: str
-    postcode: str
-    lat: float
-    lon: float
-    phone: str | None
-    opening_hours: str | None
-    training_status: str
-    trained_on: date | None
-    trainer: str | None
-    contact_name: str | None
-    contact_email: str | None
-    contact_phone: str | None
-    notes: str | None
-    citycode: str | None = None  # the geocoder's INSEE code, when it gave one
-
-
 def get(merchant_id: int) -> Merchant:
     """Return the merchant; raise LookupError when there is none."""
     merchant = db.session.get(Merchant, merchant_id)
@@ -101,7 +79,9 @@ def commune_for(lat: float, lon: float, citycode: str | None) -> territory.Commu
     return found
 
 
-def duplicates_of(data: MerchantInput, commune_code: str, exclude_id: int | None) -> list[Merchant]:
+def duplicates_of(
+    data: MerchantRecord, commune_code: str, exclude_id: int | None
+) -> list[Merchant]:
     """Return other merchants within 50 m, or with the same name in the same commune."""
     near = 0.001  # degrees: a box wider than 50 m in every direction, then exact
     same_name = and_(
@@ -118,19 +98,21 @@ def duplicates_of(data: MerchantInput, commune_code: str, exclude_id: int | None
     return [m for m in found if _same_place(m, data, commune_code)]
 
 
-def _same_place(merchant: Merchant, data: MerchantInput, commune_code: str) -> bool:
+def _same_place(merchant: Merchant, data: MerchantRecord, commune_code: str) -> bool:
     if merchant.name.lower() == data.name.lower() and merchant.commune_code == commune_code:
         return True
     return geodesic_m(merchant.lat, merchant.lon, data.lat, data.lon) <= DUPLICATE_RADIUS_M
 
 
-def register(data: MerchantInput, actor: User, confirmed_duplicate: bool) -> Merchant:
-    """Create and commit a merchant; return it.
+def register(data: MerchantRecord, actor: User, confirmed_duplicate: bool) -> Merchant:
+    """Create and commit a merchant from the form's record (an empty `ref`
+    gets the next generated one, `commune_code` is the address service's
+    hint, checked against the position); return it.
 
     Raises MerchantError (outside the territory, ref taken) or
     ProbableDuplicate when not `confirmed_duplicate`.
     """
-    commune = commune_for(data.lat, data.lon, data.citycode)
+    commune = commune_for(data.lat, data.lon, data.commune_code)
     others = duplicates_of(data, commune.code, exclude_id=None)
     if others and not confirmed_duplicate:
         raise ProbableDuplicate(others)
@@ -145,14 +127,15 @@ def register(data: MerchantInput, actor: User, confirmed_duplicate: bool) -> Mer
         db.session.rollback()
         raise MerchantError("ref", f"La référence {ref} vient d'être prise ; réessayez.") from None
     audit.record(
-        "merchant_create", actor, merchant=merchant, changes=audit.diff({}, snapshot(merchant))
-    )
+        AuditAction.MERCHANT_CREATE, actor, merchant=merchant,
+        changes=audit.diff({}, values_of(merchant)),
+    )  # fmt: skip
     db.session.commit()
     return merchant
 
 
 def update(
-    merchant_id: int, version: int, data: MerchantInput, actor: User, confirmed_duplicate: bool
+    merchant_id: int, version: int, data: MerchantRecord, actor: User, confirmed_duplicate: bool
 ) -> Merchant:
     """Save the form over the merchant as it was at `version`; return it.
 
@@ -161,7 +144,7 @@ def update(
     merchant = get(merchant_id)
     if merchant.version != version:
         raise EditConflict(merchant, audit.merchant_events_since(merchant.id, version))
-    commune = commune_for(data.lat, data.lon, data.citycode)
+    commune = commune_for(data.lat, data.lon, data.commune_code)
     if _moved_or_renamed(merchant, data, commune.code):
         others = duplicates_of(data, commune.code, exclude_id=merchant.id)
         if others and not confirmed_duplicate:
@@ -169,27 +152,41 @@ def update(
     ref = data.ref or merchant.ref
     if ref != merchant.ref and _ref_taken(ref):
         raise MerchantError("ref", f"La référence {ref} est déjà utilisée.")
-    return _change(merchant, "merchant_update", actor, _values(data, ref, commune.code))
+    return _change(merchant, AuditAction.MERCHANT_UPDATE, actor, _values(data, ref, commune.code))
 
 
 def record_training(
     merchant_id: int, trained_on: date, trainer: str | None, actor: User
 ) -> Merchant:
     """Record a training or its renewal: the merchant becomes `trained` on that date."""
-    values = {"training_status": "trained", "trained_on": trained_on, "trainer": trainer}
-    return _change(get(merchant_id), "training_record", actor, values)
+    values = {
+        "training_status": TrainingStatus.TRAINED,
+        "trained_on": trained_on,
+        "trainer": trainer,
+    }
+    return _change(get(merchant_id), AuditAction.TRAINING_RECORD, actor, values)
 
 
-def set_status(merchant_id: int, action: str, reason: str, actor: User) -> Merchant:
+# What each status action makes of a merchant; reinstating depends on it.
+_STATUS_AFTER = {
+    AuditAction.MERCHANT_SUSPEND: TrainingStatus.SUSPENDED,
+    AuditAction.MERCHANT_WITHDRAW: TrainingStatus.WITHDRAWN,
+}
+STATUS_ACTIONS = (*_STATUS_AFTER, AuditAction.MERCHANT_REINSTATE)
+
+
+def set_status(merchant_id: int, action: AuditAction, reason: str, actor: User) -> Merchant:
     """Suspend, withdraw or reinstate the merchant, with the reason given.
 
-    Reinstating makes it `trained` again when it has a training date, else `pending`.
+    Reinstating makes it `trained` again when it has a training date, else
+    `pending`. Raises ValueError for an action that is not one of these.
     """
     merchant = get(merchant_id)
-    status = {"merchant_suspend": "suspended", "merchant_withdraw": "withdrawn"}.get(action)
-    if action == "merchant_reinstate":
-        status = "trained" if merchant.trained_on else "pending"
-    if status is None:
+    if action == AuditAction.MERCHANT_REINSTATE:
+        status = TrainingStatus.TRAINED if merchant.trained_on else TrainingStatus.PENDING
+    elif action in _STATUS_AFTER:
+        status = _STATUS_AFTER[action]
+    else:
         raise ValueError(f"not a status action: {action}")
     return _change(merchant, action, actor, {"training_status": status}, reason)
 
@@ -201,27 +198,18 @@ def next_ref() -> str:
     return f"{REF_PREFIX}{max(numbers, default=0) + 1:04d}"
 
 
-def input_of(merchant: Merchant) -> MerchantInput:
-    """Return the form values describing a stored merchant."""
-    record = record_of(merchant)
-    values = {name: getattr(record, name) for name in RECORD_FIELDS if name != "commune_code"}
-    return MerchantInput(**values, citycode=record.commune_code)
-
-
-def with_position(
-    data: MerchantInput, lat: float, lon: float, citycode: str | None
-) -> MerchantInput:
-    return replace(data, lat=lat, lon=lon, citycode=citycode)
-
-
 def _change(
-    merchant: Merchant, action: str, actor: User, values: dict[str, Any], reason: str | None = None
+    merchant: Merchant,
+    action: AuditAction,
+    actor: User,
+    values: dict[str, Any],
+    reason: str | None = None,
 ) -> Merchant:
-    before = snapshot(merchant)
+    before = values_of(merchant)
     version = merchant.version
     for name, value in values.items():
         setattr(merchant, name, value)
-    changes = audit.diff(before, snapshot(merchant))
+    changes = audit.diff(before, values_of(merchant))
     if not changes and reason is None:
         return merchant
     try:
@@ -236,20 +224,11 @@ def _change(
     return merchant
 
 
-def _values(data: MerchantInput, ref: str, commune_code: str) -> dict[str, Any]:
-    record = MerchantRecord(
-        **{
-            name: getattr(data, name)
-            for name in RECORD_FIELDS
-            if name not in ("ref", "commune_code")
-        },
-        ref=ref,
-        commune_code=commune_code,
-    )
-    return asdict(record)
+def _values(data: MerchantRecord, ref: str, commune_code: str) -> dict[str, Any]:
+    return {**values_of(data), "ref": ref, "commune_code": commune_code}
 
 
-def _moved_or_renamed(merchant: Merchant, data: MerchantInput, commune_code: str) -> bool:
+def _moved_or_renamed(merchant: Merchant, data: MerchantRecord, commune_code: str) -> bool:
     return (merchant.lat, merchant.lon, merchant.name, merchant.commune_code) != (
         data.lat, data.lon, data.name, commune_code,
     )  # fmt: skip

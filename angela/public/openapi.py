@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from angela.catalog import CATEGORIES
+from angela.core.vocab import Category
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -29,7 +29,7 @@ _COMMUNE_REF = {
 _REFUGE_PROPERTIES: dict[str, Any] = {
     "id": {"type": "integer"},
     "name": {"type": "string"},
-    "category": {"type": "string", "enum": list(CATEGORIES)},
+    "category": {"type": "string", "enum": list(Category.codes())},
     "address": {"type": "string"},
     "postcode": {"type": "string", "pattern": "^[0-9]{5}$"},
     "commune": _ref("CommuneRef"),

@@ -1,5 +1,5 @@
-"""The staff's view of all merchants: search, filters, sort and pages, the
-public-visibility badge with its reason, and the dashboard figures."""
+"""The staff's view of all merchants: search, filters, sort and pages, and
+the dashboard figures."""
 
 from __future__ import annotations
 
@@ -11,14 +11,17 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
-from angela import territory
-from angela.catalog import TRAINING_STATUSES
+from angela.core import territory
+from angela.core.visibility import DUE_WITHIN_DAYS, public_window
+from angela.core.vocab import TrainingStatus
 from angela.extensions import db
 from angela.models import Merchant
-from angela.refuges import is_public, public_clause, public_window, training_expires_on
+from angela.services.directory import public_clause
+from angela.services.pages import paginate
 
-DUE_WITHIN_DAYS = 60
 PAGE_SIZE = 25
+# The wildcard characters of LIKE, and the character that escapes them.
+LIKE_ESCAPE = "\\"
 TRAINING_FILTERS = {
     "due": "Formation à renouveler (60 jours)",
     "expired": "Formation expirée",
@@ -46,13 +49,6 @@ class MerchantFilter:
 
 
 @dataclass(frozen=True)
-class Visibility:
-    public: bool
-    reason: str  # why not, or until when it is
-    due: bool  # public, but the training must be renewed soon
-
-
-@dataclass(frozen=True)
 class MerchantPage:
     merchants: list[Merchant]
     total: int
@@ -63,32 +59,9 @@ class MerchantPage:
 def search(chosen: MerchantFilter, today: date, valid_months: int) -> MerchantPage:
     """Return the page of merchants matching the filter, in the chosen order."""
     query = _filtered(select(Merchant), chosen, today, valid_months)
-    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(chosen.page, 1), pages)
     order = SORTS.get(chosen.sort, SORTS["ref"])
-    found = db.session.execute(
-        query.order_by(*order).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).scalars()
-    return MerchantPage(list(found), total, page, pages)
-
-
-def visibility(merchant: Merchant, today: date, valid_months: int) -> Visibility:
-    """Return whether the public sees the merchant and, in French, why (not)."""
-    status, trained_on = merchant.training_status, merchant.trained_on
-    if trained_on is not None and is_public(status, trained_on, today, valid_months):
-        expires = training_expires_on(trained_on, valid_months)
-        due = expires - timedelta(days=DUE_WITHIN_DAYS) <= today
-        last_day = expires - timedelta(days=1)
-        return Visibility(True, f"formation valable jusqu'au {last_day:%d/%m/%Y}", due)
-    if status != "trained":
-        return Visibility(False, f"statut « {TRAINING_STATUSES[status]} »", False)
-    if trained_on is None:
-        return Visibility(False, "aucune date de formation", False)
-    if trained_on > today:
-        return Visibility(False, f"formation datée du {trained_on:%d/%m/%Y}, à venir", False)
-    expired = training_expires_on(trained_on, valid_months)
-    return Visibility(False, f"formation expirée le {expired:%d/%m/%Y}", False)
+    found = paginate(query.order_by(*order), chosen.page, PAGE_SIZE)
+    return MerchantPage([row[0] for row in found.rows], found.total, found.page, found.pages)
 
 
 def dashboard(today: date, valid_months: int) -> dict[str, Any]:
@@ -120,7 +93,7 @@ def dashboard(today: date, valid_months: int) -> dict[str, Any]:
         ],
         "public_total": sum(public_by_commune.values()),
         "by_status": [
-            (code, label, by_status.get(code, 0)) for code, label in TRAINING_STATUSES.items()
+            (status.value, status.label, by_status.get(status, 0)) for status in TrainingStatus
         ],
         "due": count(_due(today, valid_months)),
         "expired": count(_expired(today, valid_months)),
@@ -132,9 +105,12 @@ def _filtered(
     query: Select[Any], chosen: MerchantFilter, today: date, valid_months: int
 ) -> Select[Any]:
     if chosen.text.strip():
-        pattern = f"%{chosen.text.strip().lower()}%"
+        pattern = f"%{_escape_like(chosen.text.strip().lower())}%"
         query = query.where(
-            or_(func.lower(Merchant.name).like(pattern), func.lower(Merchant.ref).like(pattern))
+            or_(
+                func.lower(Merchant.name).like(pattern, escape=LIKE_ESCAPE),
+                func.lower(Merchant.ref).like(pattern, escape=LIKE_ESCAPE),
+            )
         )
     if chosen.commune:
         query = query.where(Merchant.commune_code == chosen.commune)
@@ -162,8 +138,16 @@ def _due(today: date, valid_months: int) -> ColumnElement[bool]:
 
 def _expired(today: date, valid_months: int) -> ColumnElement[bool]:
     after, _until = public_window(today, valid_months)
-    return and_(Merchant.training_status == "trained", Merchant.trained_on <= after)
+    return and_(Merchant.training_status == TrainingStatus.TRAINED, Merchant.trained_on <= after)
 
 
 def _no_hours() -> ColumnElement[bool]:
     return or_(Merchant.opening_hours.is_(None), Merchant.opening_hours == "")
+
+
+def _escape_like(text: str) -> str:
+    """Return the text with LIKE's wildcards taken literally: "100%" finds
+    "100%", not every name starting with 100."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, LIKE_ESCAPE + special)
+    return text

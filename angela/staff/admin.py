@@ -6,21 +6,23 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from angela import accounts, audit
-from angela.auth import protect, role_required
-from angela.models import ROLES
-from angela.staff_forms import PasswordResetForm, UserCreateForm, UserEditForm
+from angela.core.vocab import AuditAction, Role
+from angela.services import accounts, audit
+from angela.staff import templating
+from angela.staff.forms import PasswordResetForm, UserCreateForm, UserEditForm
+from angela.staff.guard import protect, role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/staff/admin")
 protect(bp)
+templating.install(bp)
 
 
 @bp.get("/audit")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def audit_list() -> ResponseReturnValue:
     args = request.args
     chosen = audit.AuditFilter(
-        action=args.get("action") or None,
+        action=_action(args.get("action", "")),
         actor_id=args.get("actor", type=int),
         merchant_id=args.get("merchant", type=int),
         page=args.get("page", 1, type=int) or 1,
@@ -28,12 +30,12 @@ def audit_list() -> ResponseReturnValue:
     rows, pages = audit.events(chosen)
     return render_template(
         "admin/audit_list.html", rows=rows, pages=pages, chosen=chosen,
-        actions=audit.ACTIONS, actors=audit.actors(),
+        actions=AuditAction.labels(), actors=audit.actors(),
     )  # fmt: skip
 
 
 @bp.route("/users", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def user_list() -> ResponseReturnValue:
     form = UserCreateForm()
     status = 200
@@ -48,7 +50,7 @@ def user_list() -> ResponseReturnValue:
             status = 422
         else:
             flash(
-                f"Compte créé pour {user.email} ({ROLES[user.role]}). Son mot de passe est "
+                f"Compte créé pour {user.email} ({Role.of(user.role).label}). Son mot de passe est "
                 "provisoire : il lui sera demandé d'en choisir un à sa première connexion.",
                 "success",
             )
@@ -63,12 +65,12 @@ def user_list() -> ResponseReturnValue:
     reset_forms = {u.id: PasswordResetForm(formdata=None, prefix=f"p{u.id}") for u in users}
     return render_template(
         "admin/user_list.html", form=form, users=users, edit_forms=edit_forms,
-        reset_forms=reset_forms, roles=ROLES,
+        reset_forms=reset_forms,
     ), status  # fmt: skip
 
 
 @bp.post("/users/<int:user_id>")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def user_update(user_id: int) -> ResponseReturnValue:
     form = UserEditForm(prefix=f"u{user_id}")
     if not form.validate():
@@ -83,12 +85,12 @@ def user_update(user_id: int) -> ResponseReturnValue:
         flash(str(error), "error")
     else:
         state = "actif" if user.active else "désactivé (ses sessions sont fermées)"
-        flash(f"{user.email} : {ROLES[user.role]}, {state}.", "success")
+        flash(f"{user.email} : {Role.of(user.role).label}, {state}.", "success")
     return redirect(url_for("admin.user_list"))
 
 
 @bp.post("/users/<int:user_id>/password")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def user_password_reset(user_id: int) -> ResponseReturnValue:
     """Give someone a provisional password (said to them in person)."""
     form = PasswordResetForm(prefix=f"p{user_id}")
@@ -108,3 +110,7 @@ def user_password_reset(user_id: int) -> ResponseReturnValue:
             "success",
         )
     return redirect(url_for("admin.user_list"))
+
+
+def _action(code: str) -> AuditAction | None:
+    return AuditAction.of(code) if code in AuditAction.codes() else None

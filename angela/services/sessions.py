@@ -1,6 +1,7 @@
-"""Logging in and staying logged in: failed attempts counted in the database
-(so the limit holds across gunicorn workers and app servers) and server-side
-sessions that expire after inactivity and after a maximum age."""
+"""Staff sessions kept in the database: the browser holds a random token,
+the database its hash, so that logout, deactivation and a password change
+end them for every app server at once; they expire after inactivity and
+after a maximum age."""
 
 from __future__ import annotations
 
@@ -9,51 +10,28 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 from angela.extensions import db
-from angela.models import LoginFailure, StaffSession, User, utcnow
+from angela.models import StaffSession, User, utcnow
+from angela.services import login_throttle
 
 # Writing `last_seen_at` on every click would be a write per request.
 TOUCH_EVERY = timedelta(minutes=1)
-# Failures older than this are forgotten for good.
-KEEP_FAILURES = timedelta(days=1)
 
 
 @dataclass(frozen=True)
-class Limits:
-    max_failures: int
-    window: timedelta
+class SessionLimits:
     idle: timedelta
     max_age: timedelta
 
 
-def is_throttled(email: str, address: str, limits: Limits, now: datetime | None = None) -> bool:
-    """Return whether this account or this address failed too often lately."""
-    since = (now or utcnow()) - limits.window
-    recent = select(func.count(LoginFailure.id)).where(LoginFailure.at > since)
-    by_account = recent.where(LoginFailure.email == email.strip().lower())
-    by_address = recent.where(LoginFailure.address == address)
-    return any(
-        db.session.execute(query).scalar_one() >= limits.max_failures
-        for query in (by_account, by_address)
-    )
-
-
-def record_failure(email: str, address: str, now: datetime | None = None) -> None:
-    """Count a failed attempt for the account and the address, and commit."""
-    moment = now or utcnow()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.at < moment - KEEP_FAILURES))
-    db.session.add(LoginFailure(email=email.strip().lower()[:254], address=address, at=moment))
-    db.session.commit()
-
-
 def start_session(user: User, now: datetime | None = None) -> str:
-    """Forget the account's failures, open a session and return its token
-    (to be kept in the browser only)."""
+    """Forget the account's failed logins, open a session and return its
+    token (to be kept in the browser only)."""
     token = secrets.token_urlsafe(32)
     moment = now or utcnow()
-    db.session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+    login_throttle.forget_failures(user.email)
     db.session.add(
         StaffSession(
             token_hash=_hash(token), user_id=user.id, created_at=moment, last_seen_at=moment
@@ -63,7 +41,7 @@ def start_session(user: User, now: datetime | None = None) -> str:
     return token
 
 
-def resume_session(token: str, limits: Limits, now: datetime | None = None) -> User | None:
+def resume_session(token: str, limits: SessionLimits, now: datetime | None = None) -> User | None:
     """Return the active user of a live session, marking it as used; None
     when the token is unknown, idle too long, too old, or the account inactive."""
     moment = now or utcnow()
@@ -96,6 +74,11 @@ def end_session(token: str) -> None:
     """Forget the session with this token, and commit."""
     db.session.execute(delete(StaffSession).where(StaffSession.token_hash == _hash(token)))
     db.session.commit()
+
+
+def end_all(user_id: int) -> None:
+    """Forget every session of the account (the caller commits)."""
+    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
 
 
 def _hash(token: str) -> str:

@@ -3,7 +3,7 @@ locate, training and status. Views parse, call one use-case, render."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 from typing import Any
 
 from flask import (
@@ -21,39 +21,33 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from angela import (
-    accounts,
-    audit,
-    exchange,
-    geocoding,
-    merchant_list,
-    merchants,
-    phones,
-    territory,
-    uploads,
-)
-from angela.auth import protect, role_required
-from angela.catalog import CATEGORIES, TRAINING_STATUSES
-from angela.hours import PARIS
-from angela.refuges import paris_today
-from angela.staff_forms import (
-    FIELD_LABELS,
+from angela.core.hours import paris_today
+from angela.core.merchant_csv import record_of
+from angela.core.visibility import Visibility, explain
+from angela.core.vocab import AuditAction, Role, TrainingStatus
+from angela.models import Merchant
+from angela.services import accounts, audit, exchange, geocoding, merchants, uploads
+from angela.services import merchant_search as search
+from angela.staff import templating
+from angela.staff.forms import (
     HOURS_EXAMPLES,
-    ActionForm,
     ImportConfirmForm,
     ImportForm,
     MerchantForm,
     StatusForm,
     TrainingForm,
 )
+from angela.staff.guard import protect, role_required
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 protect(bp)
+templating.install(bp)
 
+# The status buttons: URL word → (what the audit log records, button, "X est …").
 STATUS_ACTIONS = {
-    "suspend": ("merchant_suspend", "Suspendre", "suspendu"),
-    "withdraw": ("merchant_withdraw", "Retirer du dispositif", "retiré"),
-    "reinstate": ("merchant_reinstate", "Rétablir", "rétabli"),
+    "suspend": (AuditAction.MERCHANT_SUSPEND, "Suspendre", "suspendu"),
+    "withdraw": (AuditAction.MERCHANT_WITHDRAW, "Retirer du dispositif", "retiré"),
+    "reinstate": (AuditAction.MERCHANT_REINSTATE, "Rétablir", "rétabli"),
 }
 
 
@@ -75,49 +69,22 @@ def too_large(_error: Exception) -> ResponseReturnValue:
     return render_template("staff/error.html", title="Fichier trop gros", message=message), 413
 
 
-@bp.app_template_filter("paris_time")
-def paris_time(moment: datetime | None, style: str = "") -> str:
-    """Show a stored instant in Paris time (SQLite gives it back without zone)."""
-    if moment is None:
-        return ""
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
-    return local.isoformat() if style == "iso" else f"{local:%d/%m/%Y à %H:%M}"
-
-
-@bp.app_template_filter("phone")
-def phone(e164: str | None) -> str:
-    return phones.for_display(e164) if e164 else ""
-
-
-@bp.app_context_processor
-def _staff_context() -> dict[str, Any]:
-    return {
-        "audit_actions": audit.ACTIONS,
-        "field_labels": FIELD_LABELS,
-        "categories": CATEGORIES,
-        "statuses": TRAINING_STATUSES,
-        "communes": territory.communes_by_code(),
-        "may": lambda role: current_user.is_authenticated and accounts.may(current_user.role, role),
-        "action_form": ActionForm,
-    }
-
-
-def _window() -> tuple[Any, int]:
+def _window() -> tuple[date, int]:
     return paris_today(), current_app.config["TRAINING_VALID_MONTHS"]
 
 
 @bp.get("/")
-@role_required("viewer")
+@role_required(Role.VIEWER)
 def dashboard() -> ResponseReturnValue:
-    figures = merchant_list.dashboard(*_window())
+    figures = search.dashboard(*_window())
     return render_template("staff/dashboard.html", figures=figures)
 
 
 @bp.get("/merchants", endpoint="merchant_list")
-@role_required("viewer")
+@role_required(Role.VIEWER)
 def merchant_list_page() -> ResponseReturnValue:
     args = request.args
-    chosen = merchant_list.MerchantFilter(
+    chosen = search.MerchantFilter(
         text=args.get("q", "")[:100],
         commune=args.get("commune", ""),
         status=args.get("status", ""),
@@ -126,36 +93,39 @@ def merchant_list_page() -> ResponseReturnValue:
         page=args.get("page", 1, type=int) or 1,
     )
     today, months = _window()
-    page = merchant_list.search(chosen, today, months)
-    badges = {m.id: merchant_list.visibility(m, today, months) for m in page.merchants}
+    page = search.search(chosen, today, months)
+    badges = {m.id: _visibility(m, today, months) for m in page.merchants}
     return render_template(
         "staff/merchant_list.html", page=page, chosen=chosen, badges=badges,
-        filters=merchant_list.TRAINING_FILTERS, sorts=merchant_list.SORTS,
+        filters=search.TRAINING_FILTERS, sorts=search.SORTS,
     )  # fmt: skip
 
 
 @bp.get("/merchants/<int:merchant_id>")
-@role_required("viewer")
+@role_required(Role.VIEWER)
 def merchant_detail(merchant_id: int) -> ResponseReturnValue:
     merchant = _get_or_404(merchant_id)
     today, months = _window()
     history: list[audit.AuditRow] = []
-    if accounts.may(current_user.role, "admin"):
+    if accounts.may(current_user.role, Role.ADMIN):
         history = audit.events(audit.AuditFilter(merchant_id=merchant_id))[0]
     return render_template(
         "staff/merchant_detail.html", merchant=merchant, history=history,
-        visibility=merchant_list.visibility(merchant, today, months),
+        visibility=_visibility(merchant, today, months),
         training_form=TrainingForm(formdata=None, trainer=merchant.trainer, trained_on=today),
         status_form=StatusForm(formdata=None), status_actions=STATUS_ACTIONS,
     )  # fmt: skip
 
 
 @bp.route("/merchants/new", methods=["GET", "POST"])
-@role_required("agent")
+@role_required(Role.AGENT)
 def merchant_new() -> ResponseReturnValue:
     form = MerchantForm()
     if request.method == "GET":
-        form.training_status.data, form.trained_on.data = "trained", paris_today()
+        form.training_status.data, form.trained_on.data = (
+            TrainingStatus.TRAINED.value,
+            paris_today(),
+        )
         return _form_page(form, None)
     if "locate" in request.form:
         return _locate_in_form(form, None)
@@ -163,7 +133,7 @@ def merchant_new() -> ResponseReturnValue:
         return _form_page(form, None), 422
     try:
         merchant = merchants.register(
-            form.to_input(), current_user, bool(form.confirm_duplicate.data)
+            form.to_record(), current_user, bool(form.confirm_duplicate.data)
         )
     except merchants.MerchantError as error:
         return _form_page(form, None, field_error=error), 422
@@ -174,12 +144,12 @@ def merchant_new() -> ResponseReturnValue:
 
 
 @bp.route("/merchants/<int:merchant_id>/edit", methods=["GET", "POST"])
-@role_required("agent")
+@role_required(Role.AGENT)
 def merchant_edit(merchant_id: int) -> ResponseReturnValue:
     merchant = _get_or_404(merchant_id)
     form = MerchantForm()
     if request.method == "GET":
-        form.fill(merchants.input_of(merchant), merchant.version)
+        form.fill(record_of(merchant), merchant.version)
         return _form_page(form, merchant)
     if "locate" in request.form:
         return _locate_in_form(form, merchant)
@@ -187,7 +157,7 @@ def merchant_edit(merchant_id: int) -> ResponseReturnValue:
         return _form_page(form, merchant), 422
     try:
         merchants.update(
-            merchant.id, int(form.version.data), form.to_input(), current_user,
+            merchant.id, int(form.version.data), form.to_record(), current_user,
             bool(form.confirm_duplicate.data),
         )  # fmt: skip
     except merchants.EditConflict as conflict:
@@ -202,7 +172,7 @@ def merchant_edit(merchant_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/locate")
-@role_required("agent")
+@role_required(Role.AGENT)
 def locate() -> ResponseReturnValue:
     """JSON for the map script: the position of an address, or a French error."""
     try:
@@ -216,7 +186,7 @@ def locate() -> ResponseReturnValue:
 
 
 @bp.post("/merchants/<int:merchant_id>/training")
-@role_required("agent")
+@role_required(Role.AGENT)
 def training_record(merchant_id: int) -> ResponseReturnValue:
     merchant = _get_or_404(merchant_id)
     form = TrainingForm()
@@ -230,7 +200,7 @@ def training_record(merchant_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/merchants/<int:merchant_id>/status/<action>")
-@role_required("agent")
+@role_required(Role.AGENT)
 def merchant_status(merchant_id: int, action: str) -> ResponseReturnValue:
     merchant = _get_or_404(merchant_id)
     if action not in STATUS_ACTIONS:
@@ -248,7 +218,7 @@ def merchant_status(merchant_id: int, action: str) -> ResponseReturnValue:
 
 
 @bp.route("/import", methods=["GET", "POST"])
-@role_required("agent")
+@role_required(Role.AGENT)
 def merchants_import() -> ResponseReturnValue:
     """Upload a CSV: check it all and show what importing it would do."""
     form = ImportForm()
@@ -268,7 +238,7 @@ def merchants_import() -> ResponseReturnValue:
 
 
 @bp.post("/import/confirm")
-@role_required("agent")
+@role_required(Role.AGENT)
 def merchants_import_confirm() -> ResponseReturnValue:
     """Apply the previewed file in one transaction, unless it would now do
     something else than what was shown."""
@@ -299,7 +269,7 @@ def merchants_import_confirm() -> ResponseReturnValue:
 
 
 @bp.get("/export.csv")
-@role_required("agent")
+@role_required(Role.AGENT)
 def merchants_export() -> ResponseReturnValue:
     filename = f"angela-commercants-{paris_today():%Y-%m-%d}.csv"
     return Response(
@@ -315,7 +285,7 @@ def _counts(plan: exchange.ImportPlan) -> dict[str, int]:
     return {"created": counts["created"], "updated": counts["updated"]}
 
 
-def _get_or_404(merchant_id: int) -> Any:
+def _get_or_404(merchant_id: int) -> Merchant:
     try:
         return merchants.get(merchant_id)
     except LookupError:
@@ -327,7 +297,7 @@ def _geocode(address: str, postcode: str) -> geocoding.Located:
     return geocoding.locate(address, postcode, config["GEOCODER_URL"], config["GEOCODER_TIMEOUT"])
 
 
-def _locate_in_form(form: MerchantForm, merchant: Any) -> ResponseReturnValue:
+def _locate_in_form(form: MerchantForm, merchant: Merchant | None) -> ResponseReturnValue:
     """The "Localiser" button without JavaScript: fill lat/lon and show the form again."""
     try:
         found = _geocode(form.address.data or "", form.postcode.data or "")
@@ -338,7 +308,11 @@ def _locate_in_form(form: MerchantForm, merchant: Any) -> ResponseReturnValue:
     return _form_page(form, merchant, located=found)
 
 
-def _form_page(form: MerchantForm, merchant: Any, **context: Any) -> str:
+def _visibility(merchant: Merchant, today: date, months: int) -> Visibility:
+    return explain(merchant.training_status, merchant.trained_on, today, months)
+
+
+def _form_page(form: MerchantForm, merchant: Merchant | None, **context: Any) -> str:
     error = context.get("field_error")
     if error is not None:
         getattr(form, error.field).errors = [*getattr(form, error.field).errors, str(error)]

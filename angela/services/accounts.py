@@ -12,11 +12,12 @@ from functools import cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
-from angela import audit
+from angela.core.vocab import AuditAction, Role
 from angela.extensions import db
-from angela.models import ROLES, StaffSession, User
+from angela.models import User
+from angela.services import audit, sessions
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # hashing a megabyte would be a denial of service
@@ -61,10 +62,9 @@ def normalise_email(email: str) -> str:
         raise AccountError(f"« {email} » n'est pas une adresse e-mail valide.") from None
 
 
-def may(role: str, needed: str) -> bool:
+def may(role: str, needed: Role) -> bool:
     """Return whether an account with `role` may do what `needed` may."""
-    order = list(ROLES)
-    return role in ROLES and order.index(role) <= order.index(needed)
+    return role in Role.codes() and Role.of(role).may(needed)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -110,7 +110,9 @@ def create_user(
     db.session.add(user)
     db.session.flush()
     after = {"email": canonical, "role": role, "active": True, "must_change_password": provisional}
-    audit.record("user_create", actor, target_user_id=user.id, changes=audit.diff({}, after))
+    audit.record(
+        AuditAction.USER_CREATE, actor, target_user_id=user.id, changes=audit.diff({}, after)
+    )
     db.session.commit()
     return user
 
@@ -125,13 +127,16 @@ def update_user(user_id: int, role: str, active: bool, actor: User) -> User:
     after = {"role": role, "active": active}
     if before == after:
         return user
-    losing_admin = user.role == "admin" and user.active and (role != "admin" or not active)
+    admin = Role.ADMIN
+    losing_admin = user.role == admin and user.active and (role != admin or not active)
     if losing_admin and _active_admin_count() <= 1:
         raise AccountError("Il doit rester au moins un administrateur actif.")
     user.role, user.active = role, active
     if not active:
-        end_sessions(user.id)
-    audit.record("user_update", actor, target_user_id=user.id, changes=audit.diff(before, after))
+        sessions.end_all(user.id)
+    audit.record(
+        AuditAction.USER_UPDATE, actor, target_user_id=user.id, changes=audit.diff(before, after)
+    )
     db.session.commit()
     return user
 
@@ -147,7 +152,12 @@ def change_password(user_id: int, current: str, new: str) -> User:
     if new == current:
         raise AccountError("Choisissez un mot de passe différent de l'actuel.")
     _set_password(
-        user, new, provisional=False, actor=user, action="password_change", reason=REASON_CHANGED
+        user,
+        new,
+        provisional=False,
+        actor=user,
+        action=AuditAction.PASSWORD_CHANGE,
+        reason=REASON_CHANGED,
     )
     return user
 
@@ -161,7 +171,12 @@ def reset_password(user_id: int, password: str, actor: User) -> User:
     if user.id == actor.id:
         raise AccountError("Pour votre propre compte, utilisez « Mon mot de passe ».")
     _set_password(
-        user, password, provisional=True, actor=actor, action="password_reset", reason=REASON_RESET
+        user,
+        password,
+        provisional=True,
+        actor=actor,
+        action=AuditAction.PASSWORD_RESET,
+        reason=REASON_RESET,
     )
     return user
 
@@ -178,18 +193,19 @@ def list_users() -> list[User]:
     return list(db.session.execute(select(User).order_by(User.email)).scalars())
 
 
-def end_sessions(user_id: int) -> None:
-    """Forget every session of the account (the caller commits)."""
-    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
-
-
 def _set_password(
-    user: User, password: str, *, provisional: bool, actor: User, action: str, reason: str
+    user: User,
+    password: str,
+    *,
+    provisional: bool,
+    actor: User,
+    action: AuditAction,
+    reason: str,
 ) -> None:
     before = {"must_change_password": user.must_change_password}
     user.password_hash = hash_password(password)
     user.must_change_password = provisional
-    end_sessions(user.id)
+    sessions.end_all(user.id)
     changes = audit.diff(before, {"must_change_password": provisional})
     audit.record(action, actor, target_user_id=user.id, changes=changes, reason=reason)
     db.session.commit()
@@ -209,10 +225,11 @@ def _dummy_hash() -> str:
 
 
 def _active_admin_count() -> int:
-    query = select(func.count(User.id)).where(User.role == "admin", User.active.is_(True))
+    query = select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
     return db.session.execute(query).scalar_one()
 
 
 def _check_role(role: str) -> None:
-    if role not in ROLES:
-        raise AccountError(f"Rôle « {role} » inconnu ; rôles possibles : {', '.join(ROLES)}.")
+    if role not in Role.codes():
+        allowed = ", ".join(Role.codes())
+        raise AccountError(f"Rôle « {role} » inconnu ; rôles possibles : {allowed}.")

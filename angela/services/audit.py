@@ -9,34 +9,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
+from angela.core.vocab import AuditAction
 from angela.extensions import db
 from angela.models import AuditEvent, Merchant, User
+from angela.services.pages import paginate
 
 if TYPE_CHECKING:
     from flask_login import AnonymousUserMixin
 
-ACTIONS: dict[str, str] = {
-    "merchant_create": "Enregistrement",
-    "merchant_update": "Modification",
-    "training_record": "Formation enregistrée",
-    "merchant_suspend": "Suspension",
-    "merchant_withdraw": "Retrait",
-    "merchant_reinstate": "Rétablissement",
-    "import_create": "Création par import CSV",
-    "import_update": "Modification par import CSV",
-    "user_create": "Compte créé",
-    "user_update": "Compte modifié",
-    "password_change": "Mot de passe changé",
-    "password_reset": "Mot de passe provisoire donné",
-}
 PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
 class AuditFilter:
-    action: str | None = None
+    action: AuditAction | None = None
     actor_id: int | None = None
     merchant_id: int | None = None
     page: int = 1
@@ -52,7 +40,7 @@ class AuditRow:
 
 
 def record(
-    action: str,
+    action: AuditAction,
     actor: User | AnonymousUserMixin | None,
     *,
     changes: dict[str, Any],
@@ -61,10 +49,8 @@ def record(
     reason: str | None = None,
 ) -> AuditEvent:
     """Add an event to the session (flushed merchants only: they need an id)."""
-    if action not in ACTIONS:
-        raise ValueError(f"unknown audit action {action!r}")
     event = AuditEvent(
-        action=action,
+        action=action.value,
         actor_id=actor.id if isinstance(actor, User) else None,
         merchant_id=merchant.id if merchant is not None else None,
         merchant_version=merchant.version if merchant is not None else None,
@@ -89,18 +75,9 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
 
 def events(chosen: AuditFilter) -> tuple[list[AuditRow], int]:
     """Return one page of events, newest first, and the number of pages."""
-    query = _filtered(chosen)
-    total = db.session.execute(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).scalar_one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(chosen.page, 1), pages)
-    rows = db.session.execute(
-        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
-    return [AuditRow(*row) for row in rows], pages
+    query = _filtered(chosen).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    found = paginate(query, chosen.page, PAGE_SIZE)
+    return [AuditRow(*row) for row in found.rows], found.pages
 
 
 def merchant_events_since(merchant_id: int, version: int) -> list[AuditRow]:

@@ -8,35 +8,21 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
 from datetime import date
 from typing import cast
 
-from email_validator import EmailNotValidError, validate_email
+from angela.core import schema, territory
 
-from angela import hours, phones, territory
-from angela.catalog import CATEGORIES, TRAINING_STATUSES
-
-COLUMNS = (
-    "ref", "name", "category", "address", "postcode", "lat", "lon", "phone",
-    "opening_hours", "training_status", "trained_on", "trainer", "contact_name",
-    "contact_email", "contact_phone", "notes",
-)  # fmt: skip
-REQUIRED = frozenset(
-    ("ref", "name", "category", "address", "postcode", "lat", "lon", "training_status")
-)
-MAX_LENGTHS = {"ref": 32, "name": 200, "address": 300, "trainer": 200, "contact_name": 200,
-               "contact_email": 254, "notes": 5000, "opening_hours": 500}  # fmt: skip
-REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
-POSTCODE_PATTERN = re.compile(r"\d{5}")
-DECIMAL_PATTERN = re.compile(r"[+-]?\d{1,3}(?:\.\d{1,20})?")
+COLUMNS = schema.CSV_COLUMNS
+REQUIRED = frozenset(field.name for field in schema.MERCHANT_FIELDS if field.required)
 
 
 @dataclass(frozen=True)
 class MerchantRecord:
-    """One merchant as the CSV describes it, checked and normalised."""
+    """One merchant as the CSV or the staff form describes it, checked and
+    normalised by the schema's readers."""
 
     ref: str
     name: str
@@ -58,6 +44,13 @@ class MerchantRecord:
 
 
 RECORD_FIELDS = tuple(field.name for field in fields(MerchantRecord))
+if RECORD_FIELDS != schema.FIELD_NAMES:
+    raise RuntimeError("MerchantRecord must list the schema's fields, in its order")
+
+
+def record_of(merchant: object) -> MerchantRecord:
+    """Return the record describing a stored merchant (or anything with its fields)."""
+    return MerchantRecord(**schema.values_of(merchant))
 
 
 @dataclass(frozen=True)
@@ -68,10 +61,6 @@ class RowError:
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.message}"
-
-
-class _Invalid(ValueError):
-    pass
 
 
 def decode(data: bytes) -> str:
@@ -175,15 +164,19 @@ def _header_errors(header: list[str]) -> Iterator[RowError]:
 def _record(
     row: dict[str, str], line: int, today: date, errors: list[RowError]
 ) -> MerchantRecord | None:
-    values = {column: row.get(column, "").strip() for column in COLUMNS}
     parsed: dict[str, object] = {}
-    count = len(errors)
+    found: dict[str, str] = {}
     for column in COLUMNS:
         try:
-            parsed[column] = _check(column, values[column], values, today)
-        except _Invalid as error:
-            errors.append(RowError(line, column, str(error)))
-    if len(errors) > count:
+            parsed[column] = schema.FIELDS[column].parse(row.get(column, ""), today)
+        except schema.Invalid as error:
+            found[column] = str(error)
+    for column, message in schema.cross_field_errors(parsed):
+        found.setdefault(column, message)
+    if found:
+        errors.extend(
+            RowError(line, column, found[column]) for column in COLUMNS if column in found
+        )
         return None
     lat, lon = cast(float, parsed["lat"]), cast(float, parsed["lon"])
     commune = territory.commune_at(lat, lon)
@@ -192,98 +185,3 @@ def _record(
         errors.append(RowError(line, "lat", message))
         return None
     return MerchantRecord(commune_code=commune.code, **parsed)  # type: ignore[arg-type]
-
-
-def _check(column: str, value: str, row: dict[str, str], today: date) -> object:
-    if not value:
-        if column in REQUIRED:
-            raise _Invalid("valeur obligatoire manquante")
-        if column == "trained_on" and row["training_status"] == "trained":
-            raise _Invalid("date de formation obligatoire pour le statut trained")
-        return None
-    if len(value) > MAX_LENGTHS.get(column, 300):
-        raise _Invalid(f"plus de {MAX_LENGTHS.get(column, 300)} caractères")
-    checker = _CHECKERS.get(column)
-    return checker(value, today) if checker else value
-
-
-def _ref(value: str, _today: date) -> str:
-    if not REF_PATTERN.fullmatch(value):
-        raise _Invalid(f"référence « {value} » invalide (lettres, chiffres, . _ -)")
-    return value
-
-
-def _choice(allowed: dict[str, str], what: str):  # type: ignore[no-untyped-def]
-    def check(value: str, _today: date) -> str:
-        if value not in allowed:
-            raise _Invalid(f"{what} « {value} » inconnu ; valeurs possibles : {', '.join(allowed)}")
-        return value
-
-    return check
-
-
-def _postcode(value: str, _today: date) -> str:
-    if not POSTCODE_PATTERN.fullmatch(value):
-        raise _Invalid(f"code postal « {value} » invalide (5 chiffres)")
-    return value
-
-
-def _degrees(bound: float):  # type: ignore[no-untyped-def]
-    def check(value: str, _today: date) -> float:
-        if not DECIMAL_PATTERN.fullmatch(value):
-            raise _Invalid(f"« {value} » n'est pas un nombre décimal (ex. 48.539100)")
-        number = float(value)
-        if not -bound <= number <= bound:
-            raise _Invalid(f"{value} est hors de [-{bound:g}, {bound:g}]")
-        return number
-
-    return check
-
-
-def _phone(value: str, _today: date) -> str:
-    try:
-        return phones.to_e164(value)
-    except phones.PhoneError as error:
-        raise _Invalid(str(error)) from None
-
-
-def _hours(value: str, _today: date) -> str:
-    try:
-        hours.parse(value)
-    except hours.HoursError as error:
-        raise _Invalid(str(error)) from None
-    return value
-
-
-def _date(value: str, today: date) -> date:
-    try:
-        day = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise _Invalid(f"« {value} » n'est pas une date AAAA-MM-JJ")
-    if day > today:
-        raise _Invalid(f"la date {value} est dans le futur")
-    return day
-
-
-def _email(value: str, _today: date) -> str:
-    try:
-        return validate_email(value, check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise _Invalid(f"« {value} » n'est pas une adresse e-mail valide") from None
-
-
-_CHECKERS = {
-    "ref": _ref,
-    "category": _choice(CATEGORIES, "catégorie"),
-    "training_status": _choice(TRAINING_STATUSES, "statut"),
-    "postcode": _postcode,
-    "lat": _degrees(90),
-    "lon": _degrees(180),
-    "phone": _phone,
-    "contact_phone": _phone,
-    "opening_hours": _hours,
-    "trained_on": _date,
-    "contact_email": _email,
-}

@@ -1,0 +1,90 @@
+"""The closed vocabularies of the scheme, each defined once: kinds of place,
+training statuses, staff roles and audit actions, with the French word
+people read for each code."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Self
+
+
+class Vocabulary(StrEnum):
+    """A code stored and exchanged as text, with its French label."""
+
+    label: str
+
+    def __new__(cls, code: str, label: str) -> Self:
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.label = label
+        return member
+
+    @classmethod
+    def of(cls, code: str) -> Self:
+        """Return the member for a stored code; raise ValueError for an unknown one."""
+        return cls(code)  # type: ignore[call-arg]  # a lookup by value, not a new member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """Return (code, label) pairs in the declared order, for forms."""
+        return [(member.value, member.label) for member in cls]
+
+    @classmethod
+    def codes(cls) -> tuple[str, ...]:
+        return tuple(member.value for member in cls)
+
+    @classmethod
+    def labels(cls) -> dict[str, str]:
+        """Return {code: label}, for templates and scripts."""
+        return {member.value: member.label for member in cls}
+
+
+class Category(Vocabulary):
+    BAR = "bar", "Bar"
+    RESTAURANT = "restaurant", "Restaurant"
+    CAFE = "cafe", "Café"
+    PHARMACY = "pharmacy", "Pharmacie"
+    BAKERY = "bakery", "Boulangerie"
+    TOBACCONIST = "tobacconist", "Bureau de tabac"
+    SUPERMARKET = "supermarket", "Supermarché"
+    SHOP = "shop", "Commerce"
+    HOTEL = "hotel", "Hôtel"
+    CINEMA = "cinema", "Cinéma"
+    PUBLIC_SERVICE = "public_service", "Service public"
+    OTHER = "other", "Autre lieu"
+
+
+class TrainingStatus(Vocabulary):
+    PENDING = "pending", "Formation à venir"
+    TRAINED = "trained", "Formé"
+    SUSPENDED = "suspended", "Suspendu"
+    WITHDRAWN = "withdrawn", "Retiré"
+
+
+class Role(Vocabulary):
+    """Staff roles, from the most to the least powerful; each may do what
+    the ones after it may."""
+
+    ADMIN = "admin", "Administrateur"
+    AGENT = "agent", "Agent"
+    VIEWER = "viewer", "Lecture seule"
+
+    def may(self, needed: Role) -> bool:
+        """Return whether this role may do what `needed` may."""
+        order = list(Role)
+        return order.index(self) <= order.index(needed)
+
+
+class AuditAction(Vocabulary):
+    MERCHANT_CREATE = "merchant_create", "Enregistrement"
+    MERCHANT_UPDATE = "merchant_update", "Modification"
+    TRAINING_RECORD = "training_record", "Formation enregistrée"
+    MERCHANT_SUSPEND = "merchant_suspend", "Suspension"
+    MERCHANT_WITHDRAW = "merchant_withdraw", "Retrait"
+    MERCHANT_REINSTATE = "merchant_reinstate", "Rétablissement"
+    IMPORT_CREATE = "import_create", "Création par import CSV"
+    IMPORT_UPDATE = "import_update", "Modification par import CSV"
+    USER_CREATE = "user_create", "Compte créé"
+    USER_UPDATE = "user_update", "Compte modifié"
+    PASSWORD_CHANGE = "password_change", "Mot de passe changé"
+    PASSWORD_RESET = "password_reset", "Mot de passe provisoire donné"

@@ -1,0 +1,68 @@
+"""The public pages, in French, for a phone first: `/` (find the nearest
+refuges, or those of a chosen commune) and `/refuges/<id>` (one refuge,
+shareable).
+
+The pages work as plain HTML; small ES modules add geolocation, through the
+JSON API's nearest lookup, and the map. Nothing about the visitor is kept:
+no cookie is set, and the position only travels in that API request.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, make_response, render_template, request
+
+from angela.core import hours, territory
+from angela.core.vocab import Category
+from angela.core.walking import WALK_LIMIT_MINUTES
+from angela.public import presenters
+from angela.services import directory as refuge_directory
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    code = request.args.get("commune", "")
+    commune = territory.communes_by_code().get(code)
+    now = datetime.now(hours.PARIS)
+    listing = presenters.commune_listing(commune, now) if commune else None
+    status = 400 if code and commune is None else 200
+    return render_page(
+        "public/index.html", status, chosen=commune, unknown_commune=status == 400, listing=listing
+    )
+
+
+@bp.get("/refuges/<int:refuge_id>")
+def refuge_show(refuge_id: int) -> Response:
+    directory = refuge_directory.directory()
+    refuge = directory.get(refuge_id)
+    if refuge is None:
+        return render_page("public/refuge_not_found.html", 404)
+    now = datetime.now(hours.PARIS)
+    return render_page("public/refuge_show.html", 200, card=presenters.card(directory, refuge, now))
+
+
+def render_page(template: str, status: int, **context: Any) -> Response:
+    """Return a public page: the layout's settings (quick exit, tiles,
+    attributions) filled in, revalidated by the browser on each visit."""
+    config = current_app.config
+    response = make_response(
+        render_template(
+            template,
+            communes=territory.communes(),
+            categories=Category.labels(),
+            walk_limit=WALK_LIMIT_MINUTES,
+            exit_url=config["EXIT_URL"],
+            tile_url=config["TILE_URL"],
+            tile_attribution=config["TILE_ATTRIBUTION"],
+            boundary_attribution=territory.ATTRIBUTION,
+            **context,
+        ),
+        status,
+    )
+    # Revalidate, but let the back button restore the page with its results.
+    response.cache_control.no_cache = True
+    return response

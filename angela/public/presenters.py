@@ -1,0 +1,128 @@
+"""What the public face shows of a refuge, shared by the pages and the API:
+the refuge object of the API, the card of the page, the commune listing and
+the open-first order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from angela.core import hours, phones, territory
+from angela.core.nearest import geodesic_m
+from angela.core.refuges import Directory, Refuge
+from angela.core.vocab import Category
+from angela.core.walking import walk_text, walking_minutes
+from angela.services import directory as refuge_directory
+
+# When a commune has no refuge yet, show this many of the nearest ones.
+NEIGHBOURS_SHOWN = 5
+# Open first, then those whose hours are unknown (they may be open), then closed.
+_OPEN_RANK = {True: 0, None: 1, False: 2}
+
+Card = dict[str, Any]
+
+
+def directions_url(refuge: Refuge) -> str:
+    """Return a walking route to the refuge that phones open in their map app."""
+    query = urlencode(
+        {"api": "1", "destination": f"{refuge.lat},{refuge.lon}", "travelmode": "walking"}
+    )
+    return f"https://www.google.com/maps/dir/?{query}"
+
+
+def commune_json(code: str) -> dict[str, str]:
+    commune = territory.communes_by_code()[code]
+    return {"code": commune.code, "name": commune.name}
+
+
+def refuge_json(
+    directory: Directory, refuge: Refuge, moment: datetime, *, with_position: bool = True
+) -> dict[str, Any]:
+    """Return the public refuge object, with its open status at `moment`."""
+    key = (refuge.id, with_position)
+    fixed = directory.fixed_json.get(key)
+    if fixed is None:
+        fixed = directory.fixed_json[key] = _fixed_json(refuge, with_position)
+    status = directory.status(refuge, moment)
+    return {
+        **fixed,
+        "open_now": status.open_now,
+        "next_change": status.next_change.isoformat() if status.next_change else None,
+    }
+
+
+def _fixed_json(refuge: Refuge, with_position: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": refuge.id,
+        "name": refuge.name,
+        "category": refuge.category,
+        "address": refuge.address,
+        "postcode": refuge.postcode,
+        "commune": commune_json(refuge.commune_code),
+    }
+    if with_position:
+        body["lat"], body["lon"] = refuge.lat, refuge.lon
+    body.update(
+        phone=refuge.phone,
+        opening_hours=refuge.opening_hours,
+        open_now=None,
+        next_change=None,
+        directions_url=directions_url(refuge),
+    )
+    return body
+
+
+def with_distance(body: dict[str, Any], distance_m: int) -> dict[str, Any]:
+    """Return the refuge object with its distance and walking minutes added."""
+    body.update(distance_m=distance_m, walking_minutes=walking_minutes(distance_m))
+    return body
+
+
+def card(
+    directory: Directory, refuge: Refuge, now: datetime, distance_m: int | None = None
+) -> Card:
+    """Return what a refuge card shows: the API's refuge object, plus the
+    words for its kind of place, open status and phone number, and with a
+    distance, the words for the walk."""
+    body = refuge_json(directory, refuge, now)
+    status = directory.status(refuge, now)
+    body.update(
+        category_label=Category.of(refuge.category).label,
+        status_text=hours.describe(status, now),
+        phone_display=phones.for_display(refuge.phone) if refuge.phone else None,
+    )
+    if distance_m is not None:
+        with_distance(body, distance_m)
+        body["walk_text"] = walk_text(distance_m, body["walking_minutes"])
+    return body
+
+
+def commune_listing(commune: territory.Commune, now: datetime) -> dict[str, Any]:
+    """Return the cards for a chosen commune, open ones first, nearest to the
+    commune's inside point first; its neighbours' nearest when it has none."""
+    directory = refuge_directory.directory()
+    found = [
+        (round(geodesic_m(commune.lat, commune.lon, refuge.lat, refuge.lon)), refuge.id, refuge)
+        for refuge in directory.in_commune(commune.code)
+    ]
+    pairs = [(refuge, metres) for metres, _id, refuge in sorted(found)]
+    if not pairs:
+        near = directory.nearest(commune.lat, commune.lon, NEIGHBOURS_SHOWN)
+        pairs = [(refuge, round(metres)) for refuge, metres in near]
+    cards = open_first([card(directory, r, now, metres) for r, metres in pairs])
+    return {"cards": cards, "in_commune": bool(found), "police_first": not any_open(cards)}
+
+
+def open_first(cards: list[Card]) -> list[Card]:
+    """Return the cards with open refuges first, keeping the distance order."""
+    return sorted(cards, key=lambda item: _OPEN_RANK[item["open_now"]])
+
+
+def any_open(cards: list[Card], within_minutes: int | None = None) -> bool:
+    """Return whether a card is open now (and within that walk, if given)."""
+    return any(
+        item["open_now"] is True
+        and (within_minutes is None or item["walking_minutes"] <= within_minutes)
+        for item in cards
+    )

@@ -1,0 +1,254 @@
+"""The staff face's forms (Flask-WTF, so each carries its CSRF token). The
+merchant form's labels and checks come from the merchant schema, the ones
+the CSV import uses; account checks from the accounts service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Field,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from angela.core import phones, schema, territory
+from angela.core.hours import paris_today
+from angela.core.merchant_csv import MerchantRecord
+from angela.core.vocab import Category, Role, TrainingStatus, Vocabulary
+from angela.services import accounts
+from angela.services.accounts import MAX_PASSWORD_LENGTH
+
+Validator = Callable[[FlaskForm, Field], None]
+
+HOURS_EXAMPLES = (
+    "Mo-Sa 09:00-19:00; PH off",
+    "Mo-Fr 08:00-12:30,14:00-19:00; Sa 09:00-12:00",
+    "Tu-Su 11:00-02:00",
+    "24/7",
+)
+
+
+class StaffForm(FlaskForm):  # type: ignore[misc]
+    class Meta:
+        locales = ("fr_FR", "fr")  # WTForms' own messages, in French
+
+
+class LoginForm(StaffForm):
+    email = EmailField("Adresse e-mail", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(
+        "Mot de passe", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+
+
+def _choices(vocabulary: type[Vocabulary]) -> list[SelectChoice]:
+    return [SelectChoice(code, label) for code, label in vocabulary.choices()]
+
+
+def _sentence(message: str, capital: bool = False) -> str:
+    start = message[0].upper() if capital else message[0]
+    return start + message[1:] + ("" if message.endswith(")") else ".")
+
+
+def _merchant_field(name: str) -> Validator:
+    """Check a field with the merchant schema's reader, as the CSV import does."""
+
+    def check(_form: FlaskForm, field: Field) -> None:
+        text = field.data.isoformat() if hasattr(field.data, "isoformat") else field.data or ""
+        try:
+            schema.FIELDS[name].parse(text, paris_today())
+        except schema.Invalid as error:
+            raise ValidationError(_sentence(str(error))) from None
+
+    return check
+
+
+def _new_password(_form: FlaskForm, field: Field) -> None:
+    # The accounts module's rule, so that the form and the CLI say the same.
+    try:
+        accounts.check_password(field.data or "")
+    except accounts.AccountError as error:
+        raise ValidationError(str(error)) from None
+
+
+def _email(_form: FlaskForm, field: Field) -> None:
+    try:
+        accounts.normalise_email(field.data or "")
+    except accounts.AccountError as error:
+        raise ValidationError(str(error)) from None
+
+
+def _label(name: str) -> str:
+    return schema.FIELDS[name].label
+
+
+def _text(field: Field) -> str | None:
+    value = (field.data or "").strip()
+    return value or None
+
+
+def _optional(name: str) -> list[Validator]:
+    return [Optional(), _merchant_field(name)]
+
+
+def _required(name: str, message: str | None = None) -> list[Validator]:
+    return [DataRequired(message), _merchant_field(name)]
+
+
+class MerchantForm(StaffForm):
+    ref = StringField(_label("ref"), validators=_optional("ref"))
+    name = StringField(_label("name"), validators=_required("name"))
+    category = SelectField(
+        _label("category"), choices=_choices(Category), validators=[InputRequired()]
+    )
+    address = StringField(_label("address"), validators=_required("address"))
+    postcode = StringField(_label("postcode"), validators=_required("postcode"))
+    lat = StringField(
+        _label("lat"), validators=_required("lat", "Localisez l'adresse ou saisissez la latitude.")
+    )
+    lon = StringField(
+        _label("lon"), validators=_required("lon", "Localisez l'adresse ou saisissez la longitude.")
+    )
+    citycode = HiddenField()
+    phone = StringField(_label("phone"), validators=_optional("phone"))
+    opening_hours = TextAreaField(_label("opening_hours"), validators=_optional("opening_hours"))
+    training_status = SelectField(
+        _label("training_status"), choices=_choices(TrainingStatus), validators=[InputRequired()]
+    )
+    trained_on = DateField(_label("trained_on"), validators=_optional("trained_on"))
+    trainer = StringField(_label("trainer"), validators=_optional("trainer"))
+    contact_name = StringField(_label("contact_name"), validators=_optional("contact_name"))
+    contact_email = EmailField(_label("contact_email"), validators=_optional("contact_email"))
+    contact_phone = StringField(_label("contact_phone"), validators=_optional("contact_phone"))
+    notes = TextAreaField(_label("notes"), validators=_optional("notes"))
+    version = HiddenField()
+    confirm_duplicate = BooleanField("Je confirme : c'est un autre lieu, enregistrer quand même")
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid: bool = super().validate(extra_validators)
+        values = {"training_status": self.training_status.data, "trained_on": self.trained_on.data}
+        for name, message in schema.cross_field_errors(values):
+            field = getattr(self, name)
+            if not field.errors:  # an unreadable value already says why
+                field.errors = [*field.errors, _sentence(message, capital=True)]
+            valid = False
+        return valid
+
+    def to_record(self) -> MerchantRecord:
+        """Return the record the form describes, read by the schema (call
+        after `validate`): an empty `ref` is to be generated, and the commune
+        code is the address service's hint, or empty."""
+        today = paris_today()
+        # Empty optional fields (a reference to generate) are None.
+        values: dict[str, Any] = {
+            name: schema.FIELDS[name].parse(text, today) if (text := self._text_of(name)) else None
+            for name in schema.CSV_COLUMNS
+        }
+        hint = self.citycode.data if self.citycode.data in territory.communes_by_code() else ""
+        return MerchantRecord(**{**values, "ref": values["ref"] or "", "commune_code": hint})
+
+    def _text_of(self, name: str) -> str:
+        data = getattr(self, name).data
+        return data.isoformat() if hasattr(data, "isoformat") else data or ""
+
+    def fill(self, data: MerchantRecord, version: int | None) -> None:
+        """Put stored values in the form, as people write them."""
+        for name in ("ref", "name", "category", "address", "postcode", "opening_hours",
+                     "training_status", "trained_on", "trainer", "contact_name",
+                     "contact_email", "notes"):  # fmt: skip
+            getattr(self, name).data = getattr(data, name)
+        self.citycode.data = data.commune_code
+        self.phone.data = phones.for_display(data.phone) if data.phone else ""
+        self.contact_phone.data = (
+            phones.for_display(data.contact_phone) if data.contact_phone else ""
+        )
+        self.lat.data, self.lon.data = f"{data.lat:.6f}", f"{data.lon:.6f}"
+        self.version.data = str(version) if version is not None else ""
+
+
+class TrainingForm(StaffForm):
+    trained_on = DateField(
+        "Date de la formation", validators=[InputRequired(), _merchant_field("trained_on")]
+    )
+    trainer = StringField(_label("trainer"), validators=_optional("trainer"))
+
+    def trainer_text(self) -> str | None:
+        return _text(self.trainer)
+
+
+class StatusForm(StaffForm):
+    reason = TextAreaField(
+        "Motif", validators=[DataRequired("Le motif est obligatoire."), Length(max=1000)]
+    )
+
+
+class ActionForm(StaffForm):
+    """A button that changes something: only the CSRF token."""
+
+
+class ImportForm(StaffForm):
+    file = FileField(
+        "Fichier CSV (UTF-8, 2 Mo au plus)", validators=[FileRequired("Choisissez un fichier.")]
+    )
+
+
+class ImportConfirmForm(StaffForm):
+    upload = IntegerField(validators=[InputRequired()])
+    created = IntegerField(validators=[InputRequired()])
+    updated = IntegerField(validators=[InputRequired()])
+
+
+PROVISIONAL_LABEL = f"Mot de passe provisoire ({accounts.MIN_PASSWORD_LENGTH} caractères au moins)"
+
+
+class UserCreateForm(StaffForm):
+    email = EmailField("Adresse e-mail", validators=[DataRequired(), Length(max=254), _email])
+    role = SelectField("Rôle", choices=_choices(Role), default=Role.VIEWER.value)
+    password = PasswordField(PROVISIONAL_LABEL, validators=[DataRequired(), _new_password])
+
+
+class PasswordResetForm(StaffForm):
+    password = PasswordField(
+        "Nouveau mot de passe provisoire", validators=[DataRequired(), _new_password]
+    )
+
+
+class PasswordChangeForm(StaffForm):
+    current_password = PasswordField(
+        "Mot de passe actuel", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+    new_password = PasswordField(
+        f"Nouveau mot de passe ({accounts.MIN_PASSWORD_LENGTH} caractères au moins)",
+        validators=[DataRequired(), _new_password],
+    )
+    new_password_again = PasswordField(
+        "Nouveau mot de passe, une seconde fois",
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", "Les deux nouveaux mots de passe ne sont pas identiques."),
+        ],
+    )
+
+
+class UserEditForm(StaffForm):
+    role = SelectField("Rôle", choices=_choices(Role))
+    active = BooleanField("Compte actif")

@@ -1,0 +1,107 @@
+"""The `auth` blueprint: logging in and out of the staff face, and changing
+one's own password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, logout_user
+from flask_wtf.csrf import CSRFError
+
+from angela.core.vocab import Role
+from angela.services import accounts, login_throttle, sessions
+from angela.staff import templating
+from angela.staff.forms import LoginForm, PasswordChangeForm
+from angela.staff.guard import SESSION_TOKEN, csrf_refused, open_session, role_required
+from angela.staff.guard import throttle_limits as limits
+
+bp = Blueprint("auth", __name__, url_prefix="/staff")
+bp.register_error_handler(CSRFError, csrf_refused)
+templating.install(bp)
+
+THROTTLED = "Trop de tentatives de connexion. Par sécurité, réessayez dans {minutes} minutes."
+WRONG = "Adresse e-mail ou mot de passe incorrect."
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.dashboard"))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form)
+    email, address = form.email.data or "", request.remote_addr or "-"
+    if login_throttle.is_throttled(email, address, limits()):
+        return render_template("auth/login.html", form=form, error=_throttled()), 429
+    user = accounts.authenticate(email, form.password.data or "")
+    if user is None:
+        login_throttle.record_failure(email, address)
+        return render_template("auth/login.html", form=form, error=WRONG), 200
+    open_session(user)
+    return redirect(_safe_next(request.args.get("next")))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@role_required(Role.VIEWER)
+def password_change() -> ResponseReturnValue:
+    """Every role changes its own password here; a provisional one must be."""
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _password_page(form, 422 if form.errors else 200)
+    email, address = current_user.email, request.remote_addr or "-"
+    if login_throttle.is_throttled(email, address, limits()):
+        form.current_password.errors = [_throttled()]
+        return _password_page(form, 429)
+    try:
+        user = accounts.change_password(
+            current_user.id, form.current_password.data or "", form.new_password.data or ""
+        )
+    except accounts.WrongPassword as error:
+        login_throttle.record_failure(email, address)
+        form.current_password.errors = [str(error)]
+        return _password_page(form, 422)
+    except accounts.AccountError as error:
+        form.new_password.errors = [str(error)]
+        return _password_page(form, 422)
+    open_session(user)  # a new session for this browser: the others are ended
+    flash("Votre mot de passe est changé. Vos autres sessions sont fermées.", "success")
+    return redirect(url_for("staff.dashboard"))
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    token = session.get(SESSION_TOKEN)
+    if token:
+        sessions.end_session(token)
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté·e.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _throttled() -> str:
+    return THROTTLED.format(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
+
+
+def _password_page(form: PasswordChangeForm, status: int) -> ResponseReturnValue:
+    return render_template("auth/password_change.html", form=form), status
+
+
+def _safe_next(target: str | None) -> str:
+    # Only a path of this site's staff face: never an open redirect.
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and parts.path.startswith("/staff/"):
+            return target
+    return url_for("staff.dashboard")
