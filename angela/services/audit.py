@@ -14,7 +14,7 @@ from sqlalchemy import Select, select
 from angela.core.vocab import AuditAction
 from angela.extensions import db
 from angela.models import AuditEvent, Merchant, User
-from angela.services.pages import paginate
+from angela.services.pagination import paginate
 
 if TYPE_CHECKING:
     from flask_login import AnonymousUserMixin

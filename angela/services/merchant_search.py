@@ -17,7 +17,7 @@ from angela.core.vocab import TrainingStatus
 from angela.extensions import db
 from angela.models import Merchant
 from angela.services.directory import public_clause
-from angela.services.pages import paginate
+from angela.services.pagination import paginate
 
 PAGE_SIZE = 25
 # The wildcard characters of LIKE, and the character that escapes them.
