@@ -15,32 +15,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
-def gunicorn(database_url: str, log_path: Path, **environ: str) -> Iterator[str]:
+def gunicorn(database_url: str, log_path: Path, *options: str, **environ: str) -> Iterator[str]:
     """Serve the app with the repository's gunicorn.conf.py on a free port;
-    yield its base URL; stdout and stderr (the access log) go to `log_path`."""
-    port = free_port()
+    yield its base URL; stdout and stderr (the access log) go to `log_path`.
+    More command-line `options` override the configuration file's."""
+    # Bound and listening here, then handed over: no other process can take
+    # the port between choosing it and gunicorn serving on it.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
     env = {
         **os.environ,
         "ANGELA_DATABASE_URL": database_url,
         "ANGELA_SECRET_KEY": "test-secret",
-        "PORT": str(port),
         **environ,
     }
-    with log_path.open("wb") as log:
+    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]
+    command += ["--bind", f"fd://{listener.fileno()}", *options, "wsgi:app"]
+    with listener, log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"],
+            command,
             cwd=ROOT,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            pass_fds=(listener.fileno(),),
         )
+        listener.close()  # gunicorn has its own copy
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_healthy(base, process, log_path)

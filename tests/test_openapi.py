@@ -1,4 +1,6 @@
-"""The OpenAPI document is valid and describes the real responses."""
+"""The OpenAPI document is valid and describes the real responses: each
+status code answered is documented for its path, and each body matches the
+schema documented for that status."""
 
 from __future__ import annotations
 
@@ -6,7 +8,11 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
+from angela import create_app
 from tests.places import FONTAINEBLEAU_CHATEAU, MELUN_STATION, MELUN_TOWN_HALL
+
+# Nothing listens on port 9: every query fails as if the database were down.
+UNREACHABLE_DATABASE = "postgresql://postgres@127.0.0.1:9/angela"
 
 
 @pytest.fixture
@@ -20,6 +26,24 @@ def check(spec, schema_name, body):
     """Validate `body` against a component schema of the document."""
     schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
     jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
+
+
+def documented(spec, path, response):
+    """Assert that the response's status is documented for GET `path` (a
+    path of the document) and that its body matches the schema documented
+    for that status; return the body."""
+    answers = spec["paths"][path]["get"]["responses"]
+    status = str(response.status_code)
+    assert status in answers, f"GET {path} answered {status}; documented: {sorted(answers)}"
+    content = answers[status].get("content")
+    if content is None:
+        assert response.data == b""
+        return None
+    schema = content["application/json"].get("schema", {})
+    body = response.get_json()
+    schema = {**schema, "components": spec["components"]}
+    jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
+    return body
 
 
 def test_document_is_valid_openapi(spec):
@@ -42,18 +66,57 @@ def test_responses_match_the_document(client, spec, make_merchant, today):
     at = "2026-11-29T01:00:00+01:00"
     lat, lon = MELUN_TOWN_HALL
     nearest = client.get(f"/api/v1/refuges/nearest?lat={lat}&lon={lon}&at={at.replace('+', '%2B')}")
-    check(spec, "NearestResult", nearest.get_json())
+    assert nearest.status_code == 200
+    check(spec, "NearestResult", documented(spec, "/api/v1/refuges/nearest", nearest))
     outside = client.get(
         "/api/v1/refuges/nearest",
         query_string={"lat": FONTAINEBLEAU_CHATEAU[0], "lon": FONTAINEBLEAU_CHATEAU[1]},
     )
-    check(spec, "NearestResult", outside.get_json())
-    check(spec, "RefugeCollection", client.get("/api/v1/refuges").get_json())
-    check(spec, "Refuge", client.get(f"/api/v1/refuges/{open_bar.id}").get_json())
-    check(spec, "CommuneList", client.get("/api/v1/communes").get_json())
-    check(spec, "Health", client.get("/healthz").get_json())
-    check(spec, "Error", client.get("/api/v1/refuges/nearest?lat=x&lon=2").get_json())
-    check(spec, "Error", client.get("/api/v1/refuges/0").get_json())
+    assert outside.status_code == 200
+    check(spec, "NearestResult", documented(spec, "/api/v1/refuges/nearest", outside))
+    collection = client.get("/api/v1/refuges")
+    assert collection.status_code == 200
+    check(spec, "RefugeCollection", documented(spec, "/api/v1/refuges", collection))
+    refuge = client.get(f"/api/v1/refuges/{open_bar.id}")
+    assert refuge.status_code == 200
+    check(spec, "Refuge", documented(spec, "/api/v1/refuges/{refuge_id}", refuge))
+    communes = client.get("/api/v1/communes")
+    assert communes.status_code == 200
+    check(spec, "CommuneList", documented(spec, "/api/v1/communes", communes))
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    check(spec, "Health", documented(spec, "/healthz", health))
+    document = client.get("/api/v1/openapi.json")
+    assert documented(spec, "/api/v1/openapi.json", document) == spec
+    bad = client.get("/api/v1/refuges/nearest?lat=x&lon=2")
+    assert bad.status_code == 400
+    check(spec, "Error", documented(spec, "/api/v1/refuges/nearest", bad))
+    missing = client.get("/api/v1/refuges/0")
+    assert missing.status_code == 404
+    check(spec, "Error", documented(spec, "/api/v1/refuges/{refuge_id}", missing))
+    unchanged = client.get("/api/v1/refuges", headers={"If-None-Match": collection.headers["ETag"]})
+    assert unchanged.status_code == 304
+    assert documented(spec, "/api/v1/refuges", unchanged) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "path", "schema_name"),
+    [
+        ("/api/v1/refuges/nearest?lat=48.54&lon=2.66", "/api/v1/refuges/nearest", "Error"),
+        ("/api/v1/refuges", "/api/v1/refuges", "Error"),
+        ("/api/v1/refuges/1", "/api/v1/refuges/{refuge_id}", "Error"),
+        ("/api/v1/communes", "/api/v1/communes", "Error"),
+        ("/healthz", "/healthz", "Health"),
+    ],
+    ids=["nearest", "collection", "refuge", "communes", "health"],
+)
+def test_answers_without_a_database_match_the_document(url, path, schema_name):
+    down = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": UNREACHABLE_DATABASE})
+    client = down.test_client()
+    spec = client.get("/api/v1/openapi.json").get_json()
+    response = client.get(url)
+    assert response.status_code == 503
+    check(spec, schema_name, documented(spec, path, response))
 
 
 def test_the_document_can_reject_a_wrong_body(spec):

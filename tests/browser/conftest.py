@@ -186,15 +186,16 @@ def browser() -> Iterator[Any]:
 
 
 @contextmanager
-def _page_opener(browser: Any, site: Server) -> Iterator[Callable[..., Any]]:
+def page_opener(browser: Any, site: Server) -> Iterator[Callable[..., Any]]:
     """Yield a function opening a path of `site` in a new browser context
     (its options go to the context); any Content-Security-Policy violation
-    or script error fails the test."""
+    or script error fails the test. The browser asks for reduced motion, so
+    nothing waits for an animation to end."""
     contexts: list[Any] = []
     problems: list[str] = []
 
     def open_(path: str, **options: Any) -> Any:
-        context = browser.new_context(**{"locale": "fr-FR", **options})
+        context = browser.new_context(**{"locale": "fr-FR", "reduced_motion": "reduce", **options})
         contexts.append(context)
         context.route("**/*", _only_test_server(site.base))
         page = context.new_page()
@@ -213,7 +214,7 @@ def _page_opener(browser: Any, site: Server) -> Iterator[Callable[..., Any]]:
 def open_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
     """Return a function opening a phone-sized public page (options go to
     the browser context: geolocation, permissions, java_script_enabled...)."""
-    with _page_opener(browser, server) as open_:
+    with page_opener(browser, server) as open_:
         yield lambda path="/", **options: open_(path, **{**PHONE, **options})
 
 
@@ -221,8 +222,15 @@ def open_page(browser: Any, server: Server) -> Iterator[Callable[..., Any]]:
 def open_staff_page(browser: Any, staff_site: Server) -> Iterator[Callable[..., Any]]:
     """Return a function opening a page of the staff server on a device
     (PHONE or LAPTOP; more options go to the browser context, bypass_csp for axe)."""
-    with _page_opener(browser, staff_site) as open_:
+    with page_opener(browser, staff_site) as open_:
         yield lambda path, device, **options: open_(path, **device, **options)
+
+
+def log_in(page: Any, email: str = AGENT) -> None:
+    """Fill and send the staff login form shown on `page`."""
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
 
 
 def _only_test_server(base: str) -> Callable[[Any], None]:

@@ -39,6 +39,15 @@ def expect_emergency_numbers_in_reach(page):
         expect(link).to_be_in_viewport()
 
 
+def popup_shown(within):
+    """Wait until the map's popup is fully drawn: opaque (the browser asks
+    for reduced motion, so it does not fade in) and no longer moving."""
+    popup = within.locator(".leaflet-popup")
+    expect(popup).to_have_css("transition-duration", "0s")
+    expect(popup).to_have_css("opacity", "1")
+    popup.scroll_into_view_if_needed()  # waits until it stays still
+
+
 def test_one_tap_shows_the_apis_nearest_refuge_first(open_page, server, shoot):
     page = open_page("/", **located(MELUN_TOWN_HALL))
     shoot(page, "01-home")
@@ -179,7 +188,7 @@ def test_with_tiles_blocked_the_list_is_complete_and_the_map_says_so(open_page, 
     expect(popup).to_contain_text("Café de la Mairie")
     expect(popup.get_by_role("link", name=re.compile("^Y aller"))).to_be_visible()
     section.scroll_into_view_if_needed()
-    page.wait_for_timeout(400)  # the popup fades in
+    popup_shown(section)
     shoot(page, "07-map-without-tiles")
 
 
@@ -245,7 +254,7 @@ def test_axe_finds_no_violation(open_page, axe, path, located_at):
         # With a marker's card open on the map, too.
         page.locator(".leaflet-marker-icon").first.click()
         expect(page.locator(".leaflet-popup-content [data-card]")).to_be_visible()
-        page.wait_for_timeout(400)  # the popup fades in
+        popup_shown(page)
     else:
         page.wait_for_load_state("networkidle")
     assert axe(page) == []

@@ -1,60 +1,35 @@
 """The whole registration in a real browser, on a phone: log in, new merchant,
 locate the address (fake BAN on loopback), drag the pin, save, and the
-refuge is in the public API. Screenshots go to tests/screenshots/staff-*.png."""
+refuge is in the public API; the list and the empty form on a laptop.
+Screenshots go to tests/screenshots/staff-*.png."""
 
 from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Iterator
-from typing import Any
+from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
-from tests.browser.conftest import AGENT, LAPTOP, PHONE, SCREENSHOTS
-from tests.conftest import STAFF_PASSWORD
+from angela.core import territory
+from angela.core.hours import paris_today
+from angela.extensions import db
+from angela.models import Merchant
+from tests.browser.conftest import LAPTOP, PHONE, Server, log_in
+from tests.places import LE_MEE_CENTRE
 
 pytestmark = pytest.mark.browser
 
-
-@pytest.fixture
-def staff_page(browser: Any, staff_server: str) -> Iterator[Any]:
-    context = browser.new_context(**PHONE, locale="fr-FR")
-    problems: list[str] = []
-
-    def only_loopback(route: Any) -> None:
-        if route.request.url.startswith(staff_server):
-            route.continue_()
-        else:
-            route.abort()
-
-    context.route("**/*", only_loopback)
-    page = context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-    page.on(
-        "console",
-        lambda message: (
-            problems.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    yield page
-    context.close()
-    assert not problems, problems
+# Not a generated reference (ANG-0001...), so the registration's stays ANG-0001.
+FLORIST = {"ref": "CID-0001", "name": "Fleuriste du Mée", "address": "3 place de la Gare"}
 
 
-def shoot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"staff-{name}.png"), full_page=True)
-
-
-def test_register_locate_drag_save_and_the_refuge_is_public(staff_page: Any, staff_server: str):
-    page = staff_page
-    page.goto(staff_server + "/staff/")
+def test_register_locate_drag_save_and_the_refuge_is_public(open_staff_page, staff_server, shoot):
+    page = open_staff_page("/staff/", PHONE)
     assert "/staff/login" in page.url
-    page.get_by_label("Adresse e-mail").fill(AGENT)
-    page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
-    shoot(page, "01-login")
-    page.get_by_role("button", name="Se connecter").click()
+    shoot(page, "staff-01-login", full_page=True)
+    log_in(page)
     page.get_by_role("heading", name="Tableau de bord").wait_for()
 
     page.goto(staff_server + "/staff/merchants/new")
@@ -71,7 +46,7 @@ def test_register_locate_drag_save_and_the_refuge_is_public(staff_page: Any, sta
     assert "Trouvé" in page.locator("[data-locate-status]").inner_text() or "fond de carte" in (
         page.locator("[data-locate-status]").inner_text()
     )
-    shoot(page, "02-located")
+    shoot(page, "staff-02-located", full_page=True)
 
     page.locator("[data-map-canvas]").scroll_into_view_if_needed()
     pin = page.locator(".staff-pin").bounding_box()
@@ -83,13 +58,13 @@ def test_register_locate_drag_save_and_the_refuge_is_public(staff_page: Any, sta
     moved_lat = float(page.get_by_label("Latitude").input_value())
     moved_lon = float(page.get_by_label("Longitude").input_value())
     assert moved_lat > 48.539343 and moved_lon > 2.660290
-    shoot(page, "03-pin-moved")
+    shoot(page, "staff-03-pin-moved", full_page=True)
 
     # Enter anywhere else saves, as the "Enregistrer" button does.
     page.get_by_label("Nom du lieu").press("Enter")
     page.get_by_text("est enregistré sous la référence ANG-0001").wait_for()
     assert "Visible au public" in page.content()
-    shoot(page, "04-saved")
+    shoot(page, "staff-04-saved", full_page=True)
 
     query = f"/api/v1/refuges/nearest?lat={moved_lat}&lon={moved_lon}&limit=1"
     with urllib.request.urlopen(staff_server + query, timeout=5) as response:
@@ -98,21 +73,55 @@ def test_register_locate_drag_save_and_the_refuge_is_public(staff_page: Any, sta
     assert refuges[0]["distance_m"] == 0
 
 
-def test_the_merchant_list_on_a_laptop(browser: Any, staff_server: str):
-    context = browser.new_context(**LAPTOP, locale="fr-FR")
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(staff_server) else route.abort()
-        ),
+@pytest.fixture
+def florist(staff_site: Server) -> Merchant:
+    """A trained florist in Le Mée-sur-Seine, in the staff server's database."""
+    lat, lon = LE_MEE_CENTRE
+    with staff_site.app.app_context():
+        merchant = Merchant(
+            **FLORIST, category="shop", postcode="77350", lat=lat, lon=lon,
+            commune_code=territory.commune_at(lat, lon).code, training_status="trained",
+            trained_on=paris_today() - timedelta(days=30),
+        )  # fmt: skip
+        db.session.add(merchant)
+        db.session.commit()
+        db.session.refresh(merchant)
+        db.session.expunge(merchant)
+        return merchant
+
+
+def test_the_merchant_list_and_the_empty_form_on_a_laptop(
+    open_staff_page, staff_site, florist, shoot
+):
+    page = open_staff_page("/staff/login", LAPTOP)
+    log_in(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tableau de bord")
+
+    page.goto(staff_site.url("/staff/merchants"))
+    with staff_site.app.app_context():
+        total = db.session.execute(db.select(db.func.count(Merchant.id))).scalar()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Commerçants ({total})")
+    rows = page.locator(".merchant-row")
+    expect(rows).to_have_count(total)
+    row = rows.filter(has_text=florist.name)
+    expect(row.get_by_role("link", name=florist.name)).to_have_attribute(
+        "href", f"/staff/merchants/{florist.id}"
     )
-    page = context.new_page()
-    page.goto(staff_server + "/staff/login")
-    page.get_by_label("Adresse e-mail").fill(AGENT)
-    page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.goto(staff_server + "/staff/merchants")
-    shoot(page, "05-list-laptop")
-    page.goto(staff_server + "/staff/merchants/new")
-    shoot(page, "06-form-laptop")
-    context.close()
+    expect(row).to_contain_text("CID-0001")
+    expect(row).to_contain_text("Commerce · 3 place de la Gare, Le Mée-sur-Seine")
+    expect(row).to_contain_text("Visible au public")
+    shoot(page, "staff-05-list-laptop", full_page=True)
+
+    page.goto(staff_site.url("/staff/merchants/new"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enregistrer un commerçant formé")
+    # No position yet: the map waits for "Localiser", the coordinates are empty.
+    expect(page.locator("[data-map]")).to_be_hidden()
+    expect(page.get_by_role("button", name="Localiser l'adresse")).to_be_visible()
+    expect(page.get_by_label("Latitude")).to_have_value("")
+    expect(page.get_by_label("Longitude")).to_have_value("")
+    # On a laptop the place and its address stand side by side.
+    place = page.get_by_role("group", name="Le lieu").bounding_box()
+    address = page.get_by_role("group", name="Adresse et position").bounding_box()
+    assert place["x"] + place["width"] <= address["x"]
+    assert abs(place["y"] - address["y"]) < 1
+    shoot(page, "staff-06-form-laptop", full_page=True)

@@ -81,5 +81,10 @@ export function phoneText(e164) {
   if (!french) {
     return e164;
   }
-  return `0${french[1]}`.replace(/(\d\d)(?=\d)/g, "$1 ");
+  const digits = french[1];
+  // Special-rate and free numbers (08…) are written 0 800 12 34 56.
+  if (digits.startsWith("8")) {
+    return `0 ${digits.slice(0, 3)} ${digits.slice(3).replace(/(\d\d)(?=\d)/g, "$1 ")}`;
+  }
+  return `0${digits}`.replace(/(\d\d)(?=\d)/g, "$1 ");
 }
