@@ -73,7 +73,7 @@ def _merchant_field(name: str) -> Validator:
     """Check a field with the merchant schema's reader, as the CSV import does."""
 
     def check(_form: FlaskForm, field: Field) -> None:
-        text = field.data.isoformat() if hasattr(field.data, "isoformat") else field.data or ""
+        text = _as_text(field.data)
         try:
             schema.FIELDS[name].parse(text, paris_today())
         except schema.Invalid as error:
@@ -99,6 +99,11 @@ def _email(_form: FlaskForm, field: Field) -> None:
 
 def _label(name: str) -> str:
     return schema.FIELDS[name].label
+
+
+def _as_text(data: Any) -> str:
+    """A field's data as the schema reads it: dates in ISO form, nothing as ""."""
+    return data.isoformat() if hasattr(data, "isoformat") else data or ""
 
 
 def _text(field: Field) -> str | None:
@@ -158,17 +163,13 @@ class MerchantForm(StaffForm):
         after `validate`): an empty `ref` is to be generated, and the commune
         code is the address service's hint, or empty."""
         today = paris_today()
-        # Empty optional fields (a reference to generate) are None.
-        values: dict[str, Any] = {
-            name: schema.FIELDS[name].parse(text, today) if (text := self._text_of(name)) else None
-            for name in schema.CSV_COLUMNS
-        }
+        values: dict[str, Any] = {}
+        for name in schema.CSV_COLUMNS:
+            text = _as_text(getattr(self, name).data)
+            # Empty optional fields (a reference to generate) are None.
+            values[name] = schema.FIELDS[name].parse(text, today) if text else None
         hint = self.citycode.data if self.citycode.data in territory.communes_by_code() else ""
         return MerchantRecord(**{**values, "ref": values["ref"] or "", "commune_code": hint})
-
-    def _text_of(self, name: str) -> str:
-        data = getattr(self, name).data
-        return data.isoformat() if hasattr(data, "isoformat") else data or ""
 
     def fill(self, data: MerchantRecord, version: int | None) -> None:
         """Put stored values in the form, as people write them."""
