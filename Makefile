@@ -13,18 +13,20 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Leaflet from the npm registry (package-lock.json pins it), copied into the
-# git-ignored angela/static/vendor/; axe-core stays in node_modules for tests.
-LEAFLET := angela/static/vendor/leaflet/leaflet.js
+# Leaflet (the map) and GeographicLib (geodesic distances on the phone) from
+# the npm registry (package-lock.json pins them), copied into the git-ignored
+# angela/static/vendor/; axe-core stays in node_modules for tests.
+VENDOR := angela/static/vendor/.installed
 
-$(LEAFLET): package.json package-lock.json
+$(VENDOR): package.json package-lock.json
 	npm ci --no-audit --no-fund
-	mkdir -p $(@D)
-	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(@D)/
-	cp -r node_modules/leaflet/dist/images $(@D)/
+	mkdir -p $(@D)/leaflet $(@D)/geographiclib
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css $(@D)/leaflet/
+	cp -r node_modules/leaflet/dist/images $(@D)/leaflet/
+	cp node_modules/geographiclib-geodesic/geographiclib-geodesic.min.js $(@D)/geographiclib/
 	touch $@
 
-setup: $(INSTALLED) $(LEAFLET)
+setup: $(INSTALLED) $(VENDOR)
 
 # A secret key of this machine's own, kept in the git-ignored instance folder.
 instance/secret_key:
@@ -45,7 +47,7 @@ lint: setup
 	$(BIN)/mypy angela
 	# The layer contract (pyproject.toml): faces → services → models → core.
 	$(BIN)/lint-imports
-	node_modules/.bin/eslint angela/static
+	node_modules/.bin/eslint angela/static angela/public/sw.js
 	# Models and migrations agree (on a throwaway in-memory database).
 	ANGELA_DATABASE_URL=sqlite:// $(FLASK) db check
 

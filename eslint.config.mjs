@@ -6,7 +6,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["angela/static/vendor/", "node_modules/"] },
+  { ignores: ["angela/static/vendor/", "node_modules/", "bench/node_modules/"] },
   {
     files: ["angela/static/**/*.js"],
     ...js.configs.recommended,
@@ -21,6 +21,23 @@ export default [
       "prefer-const": "error",
       eqeqeq: "error",
       "no-implicit-globals": "error",
+    },
+  },
+  {
+    // The public page's service worker, served at /sw.js with SETTINGS
+    // put before it by angela.public.offline.
+    files: ["angela/public/sw.js"],
+    ...js.configs.recommended,
+    languageOptions: {
+      ecmaVersion: "latest",
+      sourceType: "script",
+      globals: { ...globals.serviceworker, SETTINGS: "readonly" },
+    },
+    rules: {
+      ...js.configs.recommended.rules,
+      "no-var": "error",
+      "prefer-const": "error",
+      eqeqeq: "error",
     },
   },
 ];

@@ -11,7 +11,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, commands."""
     from angela import assets, cli, config, errors, security
     from angela.extensions import csrf, db, migrate
-    from angela.public import api, pages
+    from angela.public import api, offline, pages
     from angela.services import database, directory
     from angela.staff import admin, guard, login, merchants
 
@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(offline.bp)
     app.register_blueprint(api.health_bp)
     app.register_blueprint(login.bp)
     app.register_blueprint(merchants.bp)

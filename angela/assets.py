@@ -111,12 +111,8 @@ def _rewrite(
 
 
 def _asset(name: str, body: bytes) -> Asset:
-    digest = hashlib.sha256(body).hexdigest()[:HASH_LENGTH]
     stem, extension = posixpath.splitext(name)
-    gzipped = None
-    if extension in COMPRESSIBLE:
-        packed = gzip.compress(body, compresslevel=9, mtime=0)
-        gzipped = packed if len(packed) < len(body) else None
+    gzipped, digest = pack(body, compress=extension in COMPRESSIBLE)
     mimetype = MIMETYPES.get(extension) or mimetypes.guess_type(name)[0]
     mimetype = mimetype or "application/octet-stream"
     return Asset(name, f"{stem}.{digest}{extension}", body, gzipped, mimetype, digest)
@@ -147,6 +143,31 @@ def asset_url(name: str) -> str:
     return url_for("static", filename=asset.hashed_name)
 
 
+_STATIC_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*)(["'])(\.{1,2}/[^"']+)\1""")
+
+
+def static_imports(name: str) -> list[str]:
+    """Return the plain names of `name` and of every module it imports
+    statically, directly or not (dynamic `import()` left out), in a stable
+    order: what must be at hand for the module to run."""
+    files = manifest()
+    found: list[str] = []
+
+    def visit(current: Asset | None) -> None:
+        if current is None or current.name in found:
+            return
+        found.append(current.name)
+        if not current.name.endswith(".js"):
+            return
+        # The body refers to the fingerprinted names of its imports.
+        for _quote, reference in _STATIC_IMPORT.findall(current.body.decode("utf-8")):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(current.name), reference))
+            visit(files.by_hashed_name.get(target))
+
+    visit(files.by_name.get(name))
+    return found
+
+
 def serve(filename: str) -> Response:
     """Answer a static file: cached for a year under its fingerprinted name,
     revalidated under its plain name; gzip when the browser accepts it."""
@@ -156,21 +177,38 @@ def serve(filename: str) -> Response:
         asset, immutable = files.by_name.get(filename), False
     if asset is None:
         abort(404)
-    if asset.gzipped is not None and request.accept_encodings["gzip"]:
-        response = Response(asset.gzipped, content_type=asset.mimetype)
-        response.headers["Content-Encoding"] = "gzip"
-        response.set_etag(f"{asset.etag}.gz")
-    else:
-        response = Response(asset.body, content_type=asset.mimetype)
-        response.set_etag(asset.etag)
-    if asset.gzipped is not None:
-        response.vary.add("Accept-Encoding")
+    response = packed_response(asset.body, asset.gzipped, asset.etag, asset.mimetype)
     response.cache_control.public = True
     if immutable:
         response.cache_control.max_age = ONE_YEAR
         response.cache_control.immutable = True
     else:
         response.cache_control.no_cache = True
+    return response
+
+
+def pack(body: bytes, compress: bool = True) -> tuple[bytes | None, str]:
+    """Return `body` gzip-compressed (None when that would not help, or not
+    asked) and its strong ETag, a hash of the plain body."""
+    digest = hashlib.sha256(body).hexdigest()[:HASH_LENGTH]
+    if not compress:
+        return None, digest
+    packed = gzip.compress(body, compresslevel=9, mtime=0)
+    return (packed if len(packed) < len(body) else None), digest
+
+
+def packed_response(body: bytes, gzipped: bytes | None, etag: str, mimetype: str) -> Response:
+    """Answer `body`, or its gzip when the browser accepts it (each with its
+    own strong ETag), as a 304 when the browser's copy is current."""
+    if gzipped is not None and request.accept_encodings["gzip"]:
+        response = Response(gzipped, content_type=mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+        response.set_etag(f"{etag}.gz")
+    else:
+        response = Response(body, content_type=mimetype)
+        response.set_etag(etag)
+    if gzipped is not None:
+        response.vary.add("Accept-Encoding")
     response.make_conditional(request)  # may turn it into a 304, in place
     return response
 

@@ -32,6 +32,8 @@ def content_security_policy(tile_url: str) -> str:
         "connect-src": "'self'",
         "font-src": "'self'",
         "manifest-src": "'self'",
+        # The public page's service worker (angela.public.offline).
+        "worker-src": "'self'",
         "base-uri": "'none'",
         "form-action": "'self'",
         "frame-ancestors": "'none'",

@@ -80,6 +80,15 @@ def test_responses_match_the_document(client, spec, make_merchant, today):
     refuge = client.get(f"/api/v1/refuges/{open_bar.id}")
     assert refuge.status_code == 200
     check(spec, "Refuge", documented(spec, "/api/v1/refuges/{refuge_id}", refuge))
+    snapshot = client.get("/api/v1/refuges/snapshot")
+    assert snapshot.status_code == 200
+    check(spec, "DeviceSnapshot", documented(spec, "/api/v1/refuges/snapshot", snapshot))
+    assert len(snapshot.get_json()["refuges"]) == 2
+    kept = client.get(
+        "/api/v1/refuges/snapshot", headers={"If-None-Match": snapshot.headers["ETag"]}
+    )
+    assert kept.status_code == 304
+    assert documented(spec, "/api/v1/refuges/snapshot", kept) is None
     communes = client.get("/api/v1/communes")
     assert communes.status_code == 200
     check(spec, "CommuneList", documented(spec, "/api/v1/communes", communes))
@@ -104,11 +113,12 @@ def test_responses_match_the_document(client, spec, make_merchant, today):
     [
         ("/api/v1/refuges/nearest?lat=48.54&lon=2.66", "/api/v1/refuges/nearest", "Error"),
         ("/api/v1/refuges", "/api/v1/refuges", "Error"),
+        ("/api/v1/refuges/snapshot", "/api/v1/refuges/snapshot", "Error"),
         ("/api/v1/refuges/1", "/api/v1/refuges/{refuge_id}", "Error"),
         ("/api/v1/communes", "/api/v1/communes", "Error"),
         ("/healthz", "/healthz", "Health"),
     ],
-    ids=["nearest", "collection", "refuge", "communes", "health"],
+    ids=["nearest", "collection", "snapshot", "refuge", "communes", "health"],
 )
 def test_answers_without_a_database_match_the_document(url, path, schema_name):
     down = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": UNREACHABLE_DATABASE})

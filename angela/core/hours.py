@@ -3,9 +3,10 @@ Europe/Paris with French public holidays (opening-hours-py)."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
@@ -54,14 +55,98 @@ def parse(text: str) -> OpeningHours:
 
 def status_at(hours: OpeningHours, moment: datetime) -> OpenStatus:
     """Return whether the place is open at `moment` (an aware datetime) and
-    when that next changes."""
-    local = moment.astimezone(PARIS)
-    state, _comment = hours.state(local)
+    the first instant after it when that is no longer so.
+
+    The hours are read on the wall clock in Paris. On the nights the clocks
+    change, a wall time may not exist or exist twice, and the state may
+    jump at the change itself: every instant where the state could change
+    (each wall-clock change, at both of its instants when it is ambiguous,
+    and the clock change) is tried in order. A change of comment alone is
+    not a change."""
+    at = moment.astimezone(UTC)
+    state = _state(hours, at)
     open_now = None if state == State.UNKNOWN else state == State.OPEN
-    change = hours.next_change(local)
-    if change is not None:
-        change = change.replace(tzinfo=PARIS) if change.tzinfo is None else change.astimezone(PARIS)
-    return OpenStatus(open_now=open_now, next_change=change)
+    cursor = at
+    while True:
+        wall = hours.next_change(cursor.astimezone(PARIS))
+        if wall is None:
+            return OpenStatus(open_now=open_now, next_change=None)
+        candidates = sorted(instant for instant in _instants(wall) if instant > cursor) or [
+            cursor + timedelta(minutes=1)
+        ]
+        shift = _clock_change(cursor, candidates[-1])
+        if shift is not None:
+            candidates = sorted({shift, *candidates})
+        for candidate in candidates:
+            if _state(hours, candidate) != state:
+                return OpenStatus(open_now=open_now, next_change=candidate.astimezone(PARIS))
+        cursor = candidates[-1]
+
+
+def _state(hours: OpeningHours, instant: datetime) -> State:
+    return hours.state(instant.astimezone(PARIS))[0]
+
+
+def _instants(wall: datetime) -> set[datetime]:
+    """Return the instants a wall time in Paris stands for: one, two when
+    the clocks go back, and the one just after the gap when they go forward."""
+    naive = (wall if wall.tzinfo is None else wall.astimezone(PARIS)).replace(tzinfo=None)
+    return {naive.replace(tzinfo=PARIS, fold=fold).astimezone(UTC) for fold in (0, 1)}
+
+
+def _clock_change(start: datetime, end: datetime) -> datetime | None:
+    """Return the instant the clocks change in Paris between `start` and
+    `end` (at most one in so short a span), or None."""
+
+    def offset(second: int) -> timedelta | None:
+        return datetime.fromtimestamp(second, PARIS).utcoffset()
+
+    low, high = math.floor(start.timestamp()), math.ceil(end.timestamp())
+    before = offset(low)
+    if before == offset(high):
+        return None
+    while high - low > 1:  # the offset is `before` at low, not at high
+        middle = (low + high) // 2
+        if offset(middle) == before:
+            low = middle
+        else:
+            high = middle
+    return datetime.fromtimestamp(high, UTC)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A stretch of time in one state; `end` None when it never ends."""
+
+    start: datetime
+    end: datetime | None
+    open: bool | None  # None for hours that say "unknown"
+
+
+def intervals(hours: OpeningHours, start: datetime, end: datetime) -> list[Interval]:
+    """Return the open and unknown stretches that meet [start, end), each
+    with its true end (past `end` when it lasts, None when it never ends),
+    and the first stretch that begins at or after `end`, so that at every
+    moment of [start, end) the state and its next change can be read off
+    them. Closed time is what they leave out; adjacent stretches of the same
+    state (hours that differ only by a comment) are one."""
+    start, end = start.astimezone(PARIS), end.astimezone(PARIS)
+    found: list[Interval] = []
+    moment: datetime | None = start
+    while moment is not None:
+        status = status_at(hours, moment)
+        if status.open_now is not False:
+            found.append(Interval(moment, status.next_change, status.open_now))
+            if moment >= end:
+                break
+        moment = status.next_change
+    return found
+
+
+def _in_paris(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment.astimezone(PARIS)
 
 
 def _readable(text: str, error: Exception) -> str:

@@ -5,7 +5,7 @@ services load the snapshot, this module answers from it."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from opening_hours import OpeningHours
@@ -37,13 +37,18 @@ if ("id", *schema.PUBLIC_FIELDS) != REFUGE_FIELDS:
 
 @dataclass
 class Directory:
-    """A snapshot of the public refuges, with their nearest index."""
+    """A snapshot of the public refuges, with their nearest index: the data
+    revision it was loaded at and its day in Europe/Paris."""
 
     refuges: list[Refuge]
+    revision: int = 0
+    day: date | None = None
     index: NearestIndex = field(init=False)
     # What presenters derive once per snapshot: each refuge's fixed JSON,
     # keyed by (id, with its position).
     fixed_json: dict[tuple[int, bool], dict[str, Any]] = field(init=False, default_factory=dict)
+    # What the public face derives once per snapshot as a whole, by name.
+    derived: dict[str, Any] = field(init=False, default_factory=dict)
     _hours: dict[int, OpeningHours | None] = field(init=False, default_factory=dict)
     _statuses: dict[int, tuple[datetime, hours.OpenStatus]] = field(
         init=False, default_factory=dict

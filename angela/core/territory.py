@@ -10,12 +10,13 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import polylabel
+from shapely.ops import polylabel, unary_union
 
 BOUNDARIES_FILE = "communes-melun-val-de-seine.geojson"
 ATTRIBUTION = (
@@ -81,6 +82,15 @@ def commune_at(lat: float, lon: float) -> Commune | None:
 def _boundaries() -> tuple[np.ndarray, tuple[Commune, ...]]:
     ordered = communes()
     return np.array([commune.boundary for commune in ordered]), ordered
+
+
+@cache
+def outline() -> dict[str, Any]:
+    """Return the territory's outline (the union of the 20 communes) as a
+    GeoJSON geometry, for devices that tell "inside" from "outside" alone."""
+    union = unary_union([commune.boundary for commune in communes()])
+    geometry: dict[str, Any] = json.loads(shapely.to_geojson(union))
+    return geometry
 
 
 def _sort_key(name: str) -> str:

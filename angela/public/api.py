@@ -12,10 +12,11 @@ from datetime import datetime
 
 from flask import Blueprint, Response, jsonify, request
 
+from angela import assets
 from angela.core import territory
 from angela.core.hours import PARIS
 from angela.core.schema import DEGREES_PATTERN
-from angela.public import openapi
+from angela.public import openapi, presenters
 from angela.public.presenters import refuge_json, with_distance
 from angela.services import database
 from angela.services import directory as refuge_directory
@@ -153,6 +154,15 @@ def refuges_collection() -> Response:
     response.headers["Cache-Control"] = "public, max-age=60"
     response.add_etag()
     response.make_conditional(request)
+    return response
+
+
+@bp.get("/refuges/snapshot")
+def refuges_snapshot() -> Response:
+    packed = presenters.device_snapshot(refuge_directory.directory())
+    response = assets.packed_response(packed.body, packed.gzipped, packed.etag, "application/json")
+    # Kept by browsers and the page's service worker, checked on every use.
+    response.cache_control.no_cache = True
     return response
 
 

@@ -52,6 +52,23 @@ def _object(properties: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_INSTANT = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"}
+_INTERVALS = {
+    "type": "array",
+    "description": (
+        "[start, end] UTC instants, start included, end excluded; end null when it never "
+        "ends. Every stretch that meets [generated_at, valid_until), with its true end, "
+        "and the first one after; adjacent stretches are merged. Closed time is what "
+        "they leave out. Evaluated in Europe/Paris with French public holidays."
+    ),
+    "items": {
+        "type": "array",
+        "prefixItems": [_INSTANT, _nullable(_INSTANT)],
+        "minItems": 2,
+        "maxItems": 2,
+    },
+}
+
 _PROPERTIES_NO_POSITION = {k: v for k, v in _REFUGE_PROPERTIES.items() if k not in ("lat", "lon")}
 
 SCHEMAS: dict[str, Any] = {
@@ -112,6 +129,68 @@ SCHEMAS: dict[str, Any] = {
                     }
                 ),
             }
+        }
+    ),
+    "DeviceSnapshot": _object(
+        {
+            "format": {"const": 1, "description": "Changes when the shape does."},
+            "generated_at": {
+                "type": "string",
+                "format": "date-time",
+                "description": (
+                    "Where the snapshot starts: today's midnight in Europe/Paris, as a UTC "
+                    "instant. Built from the data revision and the date alone, so every "
+                    "server process serves the same bytes (and ETag); the response's "
+                    "Date header says when the server served it."
+                ),
+            },
+            "valid_until": {
+                "type": "string",
+                "format": "date-time",
+                "description": (
+                    "Nine days later (rebuilt at least daily, so always at least eight days "
+                    "ahead). Past it, the intervals say nothing about being open."
+                ),
+            },
+            "revision": {"type": "integer", "minimum": 0, "description": "The data revision."},
+            "walking_speed_kmh": {"type": "number", "exclusiveMinimum": 0},
+            "walk_limit_minutes": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "No open refuge within this walk: the police (17) come first.",
+            },
+            "territory": {
+                "type": "object",
+                "description": "The 20 communes' outline, a GeoJSON Polygon or MultiPolygon.",
+                "required": ["type", "coordinates"],
+            },
+            "communes": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "code": {"type": "string"},
+                        "name": {"type": "string"},
+                        "lat": {"type": "number"},
+                        "lon": {"type": "number"},
+                    }
+                ),
+            },
+            "refuges": {"type": "array", "items": _ref("DeviceRefuge")},
+        }
+    ),
+    "DeviceRefuge": _object(
+        {
+            **{
+                name: schema
+                for name, schema in _REFUGE_PROPERTIES.items()
+                if name not in ("open_now", "next_change", "directions_url")
+            },
+            "hours_known": {
+                "type": "boolean",
+                "description": "False when the refuge has no readable opening hours.",
+            },
+            "open_intervals": _INTERVALS,
+            "unknown_intervals": _INTERVALS,
         }
     ),
     "Error": _object(
@@ -216,6 +295,34 @@ def document() -> dict[str, Any]:
                             "description": "A FeatureCollection, with an ETag.",
                             "headers": {"ETag": {"schema": {"type": "string"}}},
                             "content": {"application/json": {"schema": _ref("RefugeCollection")}},
+                        },
+                        "304": {
+                            "description": "Not modified since the ETag given in If-None-Match."
+                        },
+                        "503": _ERRORS["503"],
+                    },
+                }
+            },
+            "/api/v1/refuges/snapshot": {
+                "get": {
+                    "operationId": "refuges_snapshot",
+                    "summary": (
+                        "Every public refuge with the stretches of time it is open, for "
+                        "devices that find the nearest open refuge themselves."
+                    ),
+                    "description": (
+                        "What the public page keeps on the phone: it ranks refuges from "
+                        "this, so the person's position is never sent. Rebuilt when the data "
+                        "changes and every day. Revalidate it (Cache-Control: no-cache) "
+                        "with its strong ETag; gzip-compressed when accepted."
+                    ),
+                    "responses": {
+                        "200": {
+                            **_json("DeviceSnapshot", "The snapshot."),
+                            "headers": {
+                                "ETag": {"schema": {"type": "string"}},
+                                "Cache-Control": {"schema": {"const": "no-cache"}},
+                            },
                         },
                         "304": {
                             "description": "Not modified since the ETag given in If-None-Match."

@@ -35,6 +35,13 @@ def index() -> Response:
     )
 
 
+def home_html() -> bytes:
+    """Return the home page as `/` serves it with no commune chosen: the
+    page the service worker keeps for when the network fails."""
+    page = render_page("public/index.html", 200, chosen=None, unknown_commune=False, listing=None)
+    return page.get_data()
+
+
 @bp.get("/refuges/<int:refuge_id>")
 def refuge_show(refuge_id: int) -> Response:
     directory = refuge_directory.directory()
@@ -63,6 +70,9 @@ def render_page(template: str, status: int, **context: Any) -> Response:
         ),
         status,
     )
-    # Revalidate, but let the back button restore the page with its results.
+    # Revalidate, but let the back button restore the page with its results;
+    # an unchanged page costs a 304.
     response.cache_control.no_cache = True
+    response.add_etag()
+    response.make_conditional(request)
     return response

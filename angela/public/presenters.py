@@ -4,11 +4,14 @@ the open-first order."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from angela.core import hours, phones, territory
+from angela import assets
+from angela.core import hours, phones, snapshot, territory
 from angela.core.nearest import geodesic_m
 from angela.core.refuges import Directory, Refuge
 from angela.core.vocab import Category
@@ -71,6 +74,38 @@ def _fixed_json(refuge: Refuge, with_position: bool) -> dict[str, Any]:
         directions_url=directions_url(refuge),
     )
     return body
+
+
+def snapshot_fields(refuge: Refuge) -> dict[str, Any]:
+    """Return the refuge object of the API without its open status, which
+    the device snapshot replaces with the stretches of time it is open, nor
+    its directions link, which the device makes from the position."""
+    return {
+        name: value
+        for name, value in _fixed_json(refuge, with_position=True).items()
+        if name not in ("open_now", "next_change", "directions_url")
+    }
+
+
+@dataclass(frozen=True)
+class Packed:
+    """A JSON body ready to serve: plain, gzip-compressed, and its ETag."""
+
+    body: bytes
+    gzipped: bytes | None
+    etag: str
+
+
+def device_snapshot(directory: Directory) -> Packed:
+    """Return the device snapshot of `directory` (`core.snapshot`), built
+    and compressed once per directory."""
+    packed: Packed | None = directory.derived.get("snapshot")
+    if packed is None:
+        day = directory.day or hours.paris_today()
+        content = snapshot.build(directory, day, directory.revision, snapshot_fields)
+        body = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        packed = directory.derived["snapshot"] = Packed(body, *assets.pack(body))
+    return packed
 
 
 def with_distance(body: dict[str, Any], distance_m: int) -> dict[str, Any]:

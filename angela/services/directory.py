@@ -82,7 +82,8 @@ def directory() -> Directory:
         try:
             key = (revisions.read(Watched.MERCHANTS), paris_today())
             if key != holder.key or holder.directory is None:
-                holder.directory = Directory(list(_load_public(key[1], holder.valid_months)))
+                refuges = list(_load_public(key[1], holder.valid_months))
+                holder.directory = Directory(refuges, revision=key[0], day=key[1])
                 holder.key = key
         except SQLAlchemyError:
             db.session.rollback()

@@ -175,14 +175,23 @@ def test_without_javascript_the_commune_form_works(open_page, server, shoot):
     assert page.url == server.url(NEUTRAL_PAGE)
 
 
-def test_with_tiles_blocked_the_list_is_complete_and_the_map_says_so(open_page, shoot):
+def test_around_her_position_tiles_wait_until_asked_and_blocked_tiles_are_said(
+    open_page, shoot
+):
     page = open_page("/", **located(MELUN_TOWN_HALL))
     search(page)
     assert len(card_names(page)) == 5
     section = page.locator("[data-map-section]")
     expect(section).to_be_visible()
     expect(section.locator(".leaflet-marker-icon")).to_have_count(5)
+    # Tiles around her position would tell the tile server where she is.
+    # No tile layer at all until asked (the service worker's fetches are not
+    # seen by request events; the tiles' <img> elements are).
+    expect(section.locator("[data-map-note]")).to_contain_text("OpenStreetMap")
+    expect(section.locator("img.leaflet-tile")).to_have_count(0)
+    section.get_by_role("button", name="Afficher le fond de carte").click()
     expect(section.locator("[data-map-note]")).to_contain_text("Fond de carte indisponible")
+    assert section.locator("img.leaflet-tile").count() > 0
     section.locator(".leaflet-marker-icon").first.click()
     popup = section.locator(".leaflet-popup-content")
     expect(popup).to_contain_text("Café de la Mairie")

@@ -1,9 +1,10 @@
-// Refuge cards built in the browser from the API's refuge objects, with the
+// Refuge cards built in the browser from refuge objects as the API gives
+// them (found on the phone: angela/static/public/nearest.js), with the
 // page's own <template> (rendered by the same macro as the server's cards),
 // and the order rules: open first; the police first when nothing is open
 // near enough (angela.public.presenters.open_first and any_open say the same).
 
-import { describeStatus, phoneText, walkText } from "./words.js";
+import { STALE_HOURS, describeStatus, directionText, phoneText, walkText } from "./words.js";
 
 const OPEN_RANK = (refuge) => (refuge.open_now === true ? 0 : refuge.open_now === null ? 1 : 2);
 
@@ -33,8 +34,15 @@ export function buildCard(template, refuge, page) {
   field(card, "icon").setAttribute("href", `${page.iconsUrl}#${kind}`);
   field(card, "kind").textContent = page.categories[kind];
   field(card, "walk").textContent = walkText(refuge.distance_m, refuge.walking_minutes);
+  if (refuge.bearing === undefined) {
+    field(card, "direction-line").remove();
+  } else {
+    const direction = directionText(refuge.bearing);
+    field(card, "arrow").textContent = direction.arrow;
+    field(card, "direction").textContent = direction.text;
+  }
   const status = field(card, "status");
-  status.textContent = describeStatus(refuge.open_now, refuge.next_change);
+  status.textContent = refuge.hours_stale ? STALE_HOURS : describeStatus(refuge.open_now, refuge.next_change);
   status.classList.remove("status-unknown");
   status.classList.add(
     refuge.open_now === true ? "status-open" : refuge.open_now === false ? "status-closed" : "status-unknown",

@@ -1,24 +1,29 @@
-// The main action: the phone's position (never stored, sent only in the
-// nearest request) → the API → the nearest refuges as cards, open ones
-// first, the police first when none is open within a short walk. Every
-// failure says so in words and hands over to the commune picker.
+// The main action: the phone's position → the nearest refuges, found on the
+// phone itself from the refuges' snapshot (nearest.js), with no request at
+// all: the position never leaves the phone. Open ones first, the police
+// first when none is open within a short walk. Every failure says so in
+// words and hands over to the commune picker.
 
-import { anyOpen, buildCard, buildPoliceFirst, openFirst } from "./cards.js";
+import { anyOpen, buildCard, buildPoliceFirst } from "./cards.js";
 import { revealMap } from "./map-section.js";
+import { findRefuges } from "./nearest.js";
+import { watchSnapshot } from "./snapshot.js";
+import { accuracyText, listDateText } from "./words.js";
 
-const LIMIT = 5;
 const POSITION_OPTIONS = { enableHighAccuracy: false, timeout: 10000, maximumAge: 60000 };
+// After the position, how long to wait for the server's word on the list
+// (only while a check is still under way, just after the page loaded).
+const WAIT_FOR_SERVER_MS = 1500;
 const NO_POSITION = "Position non disponible : choisissez votre commune.";
-const NO_SERVICE =
-  "Le service ne répond pas pour le moment : choisissez votre commune ci-dessous. En cas de danger, appelez le 17.";
+const NO_LIST =
+  "Pas de connexion, et la liste des refuges n'est pas encore sur ce téléphone. En cas de danger, appelez le 17 ou le 112.";
 
 function settings(root) {
   const data = root.dataset;
   return {
-    nearestUrl: data.nearestUrl,
+    snapshotUrl: data.snapshotUrl,
     refugeUrl: data.refugeUrl,
     iconsUrl: data.iconsUrl,
-    walkLimit: Number(data.walkLimit),
     categories: JSON.parse(data.categories),
   };
 }
@@ -33,72 +38,74 @@ function locate() {
   });
 }
 
-async function nearest(page, lat, lon, extra = {}) {
-  const query = new URLSearchParams({ lat: lat.toFixed(5), lon: lon.toFixed(5), limit: LIMIT, ...extra });
-  const response = await fetch(`${page.nearestUrl}?${query}`, { cache: "no-store" });
-  if (!response.ok) {
-    throw new Error(`nearest: HTTP ${response.status}`);
+// Where the list comes from, when it is not fresh from the server.
+function sourceLine(state, hoursKnown) {
+  const since = state.checkedAt ? ` du ${listDateText(state.checkedAt)}` : " enregistrée sur ce téléphone";
+  const lines = [];
+  if (state.offline) {
+    lines.push(`Hors connexion — liste${since}.`);
+  } else if (state.failed) {
+    lines.push(`Service indisponible — liste${since}.`);
   }
-  return response.json();
+  if (!hoursKnown) {
+    lines.push("Cette liste est trop ancienne pour dire ce qui est ouvert : horaires à vérifier.");
+  }
+  return lines.join(" ");
 }
 
-// The five nearest, open first; when none is open within the walk limit,
-// the nearest open refuge (wherever it is) is worth showing first too.
-async function search(page, lat, lon) {
-  const answer = await nearest(page, lat, lon);
-  let refuges = openFirst(answer.refuges);
-  if (!anyOpen(refuges, page.walkLimit)) {
-    const open = await nearest(page, lat, lon, { open_now: 1, limit: 1 }).catch(() => null);
-    const found = open?.refuges[0];
-    if (found && !refuges.some((refuge) => refuge.id === found.id)) {
-      refuges = [found, ...refuges];
-    }
-  }
-  return { ...answer, refuges };
-}
-
-function summary(refuges, nearby, page) {
+function summary(answer, nearby, walkLimit) {
+  const refuges = answer.refuges;
   if (refuges.length === 0) {
     return "Aucun refuge n'est enregistré pour le moment. En cas de danger, appelez le 17.";
   }
   const first = refuges[0];
   const count = refuges.length === 1 ? "1 refuge trouvé" : `${refuges.length} refuges trouvés`;
+  if (!answer.hours_known) {
+    return `${count}, horaires à vérifier. En cas de danger, appelez le 17.`;
+  }
   if (!nearby) {
-    return `${count}, aucun ouvert à moins de ${page.walkLimit} minutes à pied. En cas de danger, appelez le 17.`;
+    return `${count}, aucun ouvert à moins de ${walkLimit} minutes à pied. En cas de danger, appelez le 17.`;
   }
   return `${count}. Le premier : ${first.name}, à ${first.walking_minutes} min à pied, ouvert.`;
 }
 
-function render(root, page, answer) {
+function render(root, page, answer, notes) {
+  const doc = root.ownerDocument;
   const results = root.querySelector("[data-results]");
-  const body = results.querySelector("[data-results-body]");
   const refuges = answer.refuges;
-  const nearby = anyOpen(refuges, page.walkLimit);
+  const nearby = anyOpen(refuges, notes.walkLimit);
   results.querySelector("[data-results-title]").textContent = "Refuges les plus proches de vous";
-  results.querySelector("[data-results-why]").textContent = answer.within_territory
+  const why = answer.within_territory
     ? "Classés du plus proche au plus éloigné de vous, les refuges ouverts d'abord."
     : "Vous semblez être hors de Melun Val de Seine : voici les refuges du territoire les plus proches de vous.";
+  results.querySelector("[data-results-why]").textContent = [why, notes.accuracy].filter(Boolean).join(" ");
+  const source = results.querySelector("[data-results-source]");
+  source.textContent = notes.source;
+  source.hidden = !notes.source;
   const parts = [];
   if (!nearby) {
-    const message = `Aucun refuge ouvert à moins de ${page.walkLimit} minutes à pied. En cas de danger, appelez le 17.`;
-    parts.push(buildPoliceFirst(root.ownerDocument.querySelector("[data-police-template]"), message));
+    const message = answer.hours_known
+      ? `Aucun refuge ouvert à moins de ${notes.walkLimit} minutes à pied. En cas de danger, appelez le 17.`
+      : "Impossible de savoir ce qui est ouvert avec cette liste. En cas de danger, appelez le 17.";
+    parts.push(buildPoliceFirst(doc.querySelector("[data-police-template]"), message));
   }
-  const list = root.ownerDocument.createElement("ol");
+  const list = doc.createElement("ol");
   list.className = "cards";
-  const template = root.ownerDocument.querySelector("[data-card-template]");
+  const template = doc.querySelector("[data-card-template]");
   for (const refuge of refuges) {
-    const item = root.ownerDocument.createElement("li");
+    const item = doc.createElement("li");
     item.append(buildCard(template, refuge, page));
     list.append(item);
   }
   parts.push(list);
-  body.replaceChildren(...parts);
+  results.querySelector("[data-results-body]").replaceChildren(...parts);
   results.hidden = false;
   return { cards: [...list.querySelectorAll("[data-card]")], nearby };
 }
 
 export function startFinder(root) {
   const page = settings(root);
+  const snapshot = watchSnapshot(page.snapshotUrl);
   const status = root.querySelector("[data-status]");
   const select = root.querySelector("[data-commune-select]");
   const link = root.querySelector("[data-find]");
@@ -133,17 +140,20 @@ export function startFinder(root) {
         handOver(error?.code === 3 ? "Position non disponible (délai dépassé) : choisissez votre commune." : NO_POSITION);
         return;
       }
-      say("Recherche des refuges les plus proches…");
-      const { latitude, longitude } = position.coords;
-      let answer;
-      try {
-        answer = await search(page, latitude, longitude);
-      } catch {
-        handOver(NO_SERVICE);
+      if (snapshot.state.pending) {
+        await snapshot.settled(WAIT_FOR_SERVER_MS);
+      }
+      const { state } = snapshot;
+      if (state.index === null) {
+        handOver(NO_LIST);
         return;
       }
-      const shown = render(root, page, answer);
-      say(summary(answer.refuges, shown.nearby, page));
+      const { latitude, longitude, accuracy } = position.coords;
+      const answer = findRefuges(state.index, latitude, longitude, Date.now());
+      const walkLimit = state.index.walkLimit;
+      const notes = { walkLimit, accuracy: accuracyText(accuracy), source: sourceLine(state, answer.hours_known) };
+      const shown = render(root, page, answer, notes);
+      say(summary(answer, shown.nearby, walkLimit));
       const title = root.querySelector("[data-results-title]");
       title.tabIndex = -1;
       title.focus({ preventScroll: true });

@@ -1,27 +1,39 @@
 // The map below the list: loaded only when there are refuges to show, and
 // never needed — if the map library or the tiles fail, the list above is
-// complete and the page says so.
+// complete and the page says so. Around the person's own position, the
+// background tiles wait until asked for: fetched from OpenStreetMap, they
+// would tell it where she is.
 
 const NO_MAP = "Carte indisponible pour le moment : tout est écrit ci-dessus.";
+const NO_TILES = "Fond de carte indisponible : les repères restent, et tout est écrit ci-dessus.";
+const TILES_ON_REQUEST =
+  "Le fond de carte n'est pas chargé : il viendrait d'OpenStreetMap, qui verrait alors le quartier où vous êtes.";
 
 export async function revealMap(section, cards, origin = null) {
   if (!section || cards.length === 0) {
     return;
   }
   const container = section.querySelector("[data-map]");
-  let note = section.querySelector("[data-map-note]");
-  if (!note) {
-    note = section.ownerDocument.createElement("p");
-    note.className = "map-note";
-    container.before(note);
-  }
+  const note = section.querySelector("[data-map-note]");
+  const ask = section.querySelector("[data-map-tiles]");
   const noTiles = () => {
-    note.textContent = "Fond de carte indisponible : les repères restent, et tout est écrit ci-dessus.";
+    note.textContent = NO_TILES;
   };
   section.hidden = false;
   try {
     const { showMap } = await import("./map.js");
-    showMap(container, cards, origin, noTiles);
+    const map = await showMap(container, cards, origin, { onTileError: noTiles, tiles: origin === null });
+    if (origin !== null && ask) {
+      note.textContent = TILES_ON_REQUEST;
+      ask.hidden = false;
+      ask.onclick = () => {
+        ask.hidden = true;
+        note.textContent = "Touchez un repère pour voir le refuge.";
+        map.addTiles();
+      };
+    } else if (ask) {
+      ask.hidden = true;
+    }
   } catch {
     container.hidden = true;
     note.textContent = NO_MAP;

@@ -1,25 +1,48 @@
 // Leaflet (from the npm registry, served from our own static files): the
 // person's position and the refuges; tapping a marker shows the same card
-// as the list. Imported only when a list is on screen.
+// as the list. Imported only when a list is on screen, with its stylesheet.
 
 import "../vendor/leaflet/leaflet.js";
 
 const { L } = globalThis;
 const maps = new WeakMap();
+let styled = null;
 
-export function showMap(container, cards, origin, onTileError) {
+// Leaflet's stylesheet, loaded with the map rather than blocking every page.
+function loadStyles(href) {
+  if (styled === null) {
+    styled = new Promise((resolve, reject) => {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      link.onload = resolve;
+      link.onerror = reject;
+      // Before our own styles, so that ours win over the library's.
+      document.head.querySelector("link[rel=stylesheet]").before(link);
+    });
+  }
+  return styled;
+}
+
+export async function showMap(container, cards, origin, { onTileError, tiles = true }) {
+  await loadStyles(container.dataset.stylesheet);
   maps.get(container)?.remove();
   const map = L.map(container, { scrollWheelZoom: false });
   maps.set(container, map);
   let reported = false;
-  L.tileLayer(container.dataset.tileUrl, { attribution: container.dataset.tileAttribution, maxZoom: 19 })
-    .on("tileerror", () => {
-      if (!reported) {
-        reported = true;
-        onTileError();
-      }
-    })
-    .addTo(map);
+  const addTiles = () => {
+    L.tileLayer(container.dataset.tileUrl, { attribution: container.dataset.tileAttribution, maxZoom: 19 })
+      .on("tileerror", () => {
+        if (!reported) {
+          reported = true;
+          onTileError();
+        }
+      })
+      .addTo(map);
+  };
+  if (tiles) {
+    addTiles();
+  }
 
   const points = [];
   cards.forEach((card, index) => {
@@ -50,5 +73,5 @@ export function showMap(container, cards, origin, onTileError) {
   } else {
     map.fitBounds(points, { padding: [32, 32], maxZoom: 17 });
   }
-  return map;
+  return { map, addTiles };
 }

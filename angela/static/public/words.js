@@ -10,6 +10,13 @@ const MONTHS = [
   "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 ];
 export const UNKNOWN_HOURS = "Horaires non renseignés";
+// Past the end of the phone's list of opening times: no claim either way.
+export const STALE_HOURS = "Horaires à vérifier";
+// Eight directions, clockwise from north, as a person says them, with an arrow.
+const DIRECTIONS = [
+  ["au nord", "↑"], ["au nord-est", "↗"], ["à l'est", "→"], ["au sud-est", "↘"],
+  ["au sud", "↓"], ["au sud-ouest", "↙"], ["à l'ouest", "←"], ["au nord-ouest", "↖"],
+];
 
 const parisClock = new Intl.DateTimeFormat("fr-FR", {
   timeZone: "Europe/Paris",
@@ -57,16 +64,19 @@ export function describeStatus(openNow, nextChange, now = new Date()) {
   return nextChange ? `Fermé · ouvre ${when(new Date(nextChange), now, false)}` : "Fermé";
 }
 
-export function walkText(metres, minutes) {
-  let distance;
+export function distanceText(metres) {
   if (metres < 1000) {
-    distance = `${metres} m`;
-  } else if (metres < 9950) {
-    const tenths = Math.floor((metres + 50) / 100);
-    distance = `${Math.floor(tenths / 10)},${tenths % 10} km`;
-  } else {
-    distance = `${Math.floor((metres + 500) / 1000)} km`;
+    return `${metres} m`;
   }
+  if (metres < 9950) {
+    const tenths = Math.floor((metres + 50) / 100);
+    return `${Math.floor(tenths / 10)},${tenths % 10} km`;
+  }
+  return `${Math.floor((metres + 500) / 1000)} km`;
+}
+
+export function walkText(metres, minutes) {
+  const distance = distanceText(metres);
   if (minutes < 1) {
     return `${distance} · moins d'une minute à pied`;
   }
@@ -87,4 +97,31 @@ export function phoneText(e164) {
     return `0 ${digits.slice(0, 3)} ${digits.slice(3).replace(/(\d\d)(?=\d)/g, "$1 ")}`;
   }
   return `0${digits}`.replace(/(\d\d)(?=\d)/g, "$1 ");
+}
+
+// "au nord-est de vous", and its arrow, from a bearing in degrees
+// (clockwise from north, -180 to 180): the way to the refuge when the map
+// has no background.
+export function directionText(bearing) {
+  const sector = Math.round((((bearing % 360) + 360) % 360) / 45) % 8;
+  const [words, arrow] = DIRECTIONS[sector];
+  return { text: `${words} de vous`, arrow };
+}
+
+// The position's uncertainty, said only when it matters (over 100 m):
+// "Position à ± 300 m près".
+export function accuracyText(metres) {
+  if (!(metres > 100)) {
+    return "";
+  }
+  const rounded = metres < 1000 ? Math.ceil(metres / 50) * 50 : Math.ceil(metres / 100) * 100;
+  return `Position à ± ${distanceText(rounded)} près`;
+}
+
+// "29/11 à 14:02", in Paris time, for the date of a kept list.
+export function listDateText(date) {
+  const at = inParis(date);
+  const day = String(at.date.getUTCDate()).padStart(2, "0");
+  const month = String(at.date.getUTCMonth() + 1).padStart(2, "0");
+  return `${day}/${month} à ${at.hour}:${at.minute}`;
 }

@@ -1,0 +1,218 @@
+// The nearest refuges, found on the phone from the device snapshot
+// (/api/v1/refuges/snapshot), ranked exactly as the API ranks them for the
+// same data and moment: geodesic distance on the WGS84 ellipsoid (Karney's
+// algorithm, GeographicLib, as pyproj runs it on the server), ties by id,
+// open first, and when none is open within the walk limit, the nearest
+// open refuge first. Twins: angela.core.nearest, angela.core.refuges,
+// angela.public.presenters; tests/browser/test_device_ranking.py compares
+// them. Nothing here sends anything anywhere.
+
+import "../vendor/geographiclib/geographiclib-geodesic.min.js";
+import { anyOpen, openFirst } from "./cards.js";
+
+const { geodesic } = globalThis;
+const WGS84 = geodesic.Geodesic.WGS84;
+const A = 6378137.0;
+const F = 1 / 298.257223563;
+const E2 = F * (2 - F);
+// Room for floating-point error in the chords, far below a millimetre.
+const CHORD_SLACK_M = 1e-6;
+// The phone's search: this many nearest, open ones first.
+export const LIMIT = 5;
+
+function ecef(lat, lon) {
+  const phi = (lat * Math.PI) / 180;
+  const lam = (lon * Math.PI) / 180;
+  const n = A / Math.sqrt(1 - E2 * Math.sin(phi) ** 2);
+  return [n * Math.cos(phi) * Math.cos(lam), n * Math.cos(phi) * Math.sin(lam), n * (1 - E2) * Math.sin(phi)];
+}
+
+// Each refuge's stretches of open or unknown time, as [start, end, state]
+// in milliseconds (end null when it never ends), sorted by start.
+function stretches(refuge) {
+  const at = (instant) => (instant === null ? null : Date.parse(instant));
+  return [
+    ...refuge.open_intervals.map(([start, end]) => [at(start), at(end), true]),
+    ...refuge.unknown_intervals.map(([start, end]) => [at(start), at(end), null]),
+  ].sort((a, b) => a[0] - b[0]);
+}
+
+// The snapshot made ready for many searches: positions in 3-D, instants parsed.
+export function prepare(snapshot) {
+  const refuges = snapshot.refuges;
+  const points = refuges.map((refuge) => ecef(refuge.lat, refuge.lon));
+  return {
+    snapshot,
+    refuges,
+    xs: Float64Array.from(points, (p) => p[0]),
+    ys: Float64Array.from(points, (p) => p[1]),
+    zs: Float64Array.from(points, (p) => p[2]),
+    schedules: refuges.map((refuge) => (refuge.hours_known ? stretches(refuge) : null)),
+    validFrom: Date.parse(snapshot.generated_at),
+    validUntil: Date.parse(snapshot.valid_until),
+    speedKmh: snapshot.walking_speed_kmh,
+    walkLimit: snapshot.walk_limit_minutes,
+  };
+}
+
+// Whether the snapshot can still say what is open at `now` (milliseconds).
+export function knowsHoursAt(index, now) {
+  return index.validFrom <= now && now < index.validUntil;
+}
+
+// The open status of the refuge at `position` at `now`, as the API gives it
+// ({open_now, next_change}); open_now null when its hours say nothing, or
+// when the snapshot no longer covers `now` (then `stale` is true).
+export function statusAt(index, position, now) {
+  if (!knowsHoursAt(index, now)) {
+    return { open_now: null, next_change: null, stale: true };
+  }
+  const schedule = index.schedules[position];
+  if (schedule === null) {
+    return { open_now: null, next_change: null, stale: false };
+  }
+  for (const [start, end, state] of schedule) {
+    if (start > now) {
+      return { open_now: false, next_change: start, stale: false };
+    }
+    if (end === null || now < end) {
+      return { open_now: state, next_change: end, stale: false };
+    }
+  }
+  return { open_now: false, next_change: null, stale: false };
+}
+
+// Python's round(): halves to the even neighbour.
+export function roundHalfEven(value) {
+  const floor = Math.floor(value);
+  const rest = value - floor;
+  if (rest !== 0.5) {
+    return Math.round(value);
+  }
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+export function walkingMinutes(index, metres) {
+  return Math.ceil((metres * 60) / (index.speedKmh * 1000));
+}
+
+// Up to `limit` refuges nearest to (lat, lon), as {position, distance,
+// azimuth} nearest first, ties by id; `accept(position)` may leave some out.
+// The chord through the earth is never longer than the geodesic, so once the
+// `limit`-th geodesic found is shorter than every chord left, nothing else
+// can do better: only a handful of geodesics are computed.
+export function nearest(index, lat, lon, limit, accept = null) {
+  const size = index.refuges.length;
+  if (size === 0 || limit < 1) {
+    return [];
+  }
+  const [x, y, z] = ecef(lat, lon);
+  const chords = new Float64Array(size);
+  for (let i = 0; i < size; i += 1) {
+    const dx = index.xs[i] - x;
+    const dy = index.ys[i] - y;
+    const dz = index.zs[i] - z;
+    chords[i] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+  }
+  const sorted = chords.slice().sort();
+  const examined = new Uint8Array(size);
+  const best = [];
+  let wanted = Math.min(size, limit + 4);
+  for (;;) {
+    const bound = sorted[wanted - 1];
+    const batch = [];
+    for (let i = 0; i < size; i += 1) {
+      if (!examined[i] && chords[i] <= bound) {
+        batch.push(i);
+      }
+    }
+    batch.sort((a, b) => chords[a] - chords[b] || a - b);
+    for (const position of batch) {
+      if (best.length === limit && chords[position] > best[limit - 1].distance + CHORD_SLACK_M) {
+        return best;
+      }
+      examined[position] = 1;
+      if (accept !== null && !accept(position)) {
+        continue;
+      }
+      const line = WGS84.Inverse(lat, lon, index.refuges[position].lat, index.refuges[position].lon);
+      const found = { position, distance: line.s12, azimuth: line.azi1 };
+      const id = index.refuges[position].id;
+      const at = best.findIndex((other) => found.distance < other.distance
+        || (found.distance === other.distance && id < index.refuges[other.position].id));
+      best.splice(at === -1 ? best.length : at, 0, found);
+      best.length = Math.min(best.length, limit);
+    }
+    if (wanted === size) {
+      return best;
+    }
+    wanted = Math.min(size, wanted * 4);
+  }
+}
+
+export function directionsUrl(refuge) {
+  const query = new URLSearchParams({ api: "1", destination: `${refuge.lat},${refuge.lon}`, travelmode: "walking" });
+  return `https://www.google.com/maps/dir/?${query}`;
+}
+
+// The refuge as the API's nearest lookup gives it, with the bearing from
+// the person added (degrees clockwise from north).
+function asFound(index, { position, distance, azimuth }, now) {
+  const refuge = index.refuges[position];
+  const status = statusAt(index, position, now);
+  const metres = roundHalfEven(distance);
+  return {
+    ...refuge,
+    open_now: status.open_now,
+    next_change: status.next_change === null ? null : new Date(status.next_change).toISOString(),
+    hours_stale: status.stale,
+    directions_url: directionsUrl(refuge),
+    distance_m: metres,
+    walking_minutes: walkingMinutes(index, metres),
+    bearing: azimuth,
+  };
+}
+
+// The twin of GET /api/v1/refuges/nearest (with open_now=1 when `openOnly`).
+export function nearestRefuges(index, lat, lon, now, limit = LIMIT, openOnly = false) {
+  const accept = openOnly ? (position) => statusAt(index, position, now).open_now === true : null;
+  return nearest(index, lat, lon, limit, accept).map((found) => asFound(index, found, now));
+}
+
+// Even-odd test over every ring of the territory's outline (a GeoJSON
+// Polygon or MultiPolygon), the twin of angela.core.territory.commune_at
+// being not None (points exactly on the border aside).
+export function insideTerritory(geometry, lat, lon) {
+  const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+  let inside = false;
+  for (const rings of polygons) {
+    for (const ring of rings) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+        const [xi, yi] = ring[i];
+        const [xj, yj] = ring[j];
+        if (yi > lat !== yj > lat && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) {
+          inside = !inside;
+        }
+      }
+    }
+  }
+  return inside;
+}
+
+// What the page shows after a tap: the five nearest, open ones first; when
+// none is open within the walk limit, the nearest open refuge (wherever it
+// is) first too.
+export function findRefuges(index, lat, lon, now) {
+  let refuges = openFirst(nearestRefuges(index, lat, lon, now));
+  if (!anyOpen(refuges, index.walkLimit)) {
+    const [open] = nearestRefuges(index, lat, lon, now, 1, true);
+    if (open && !refuges.some((refuge) => refuge.id === open.id)) {
+      refuges = [open, ...refuges];
+    }
+  }
+  return {
+    refuges,
+    within_territory: insideTerritory(index.snapshot.territory, lat, lon),
+    hours_known: knowsHoursAt(index, now),
+  };
+}
