@@ -175,9 +175,7 @@ def test_without_javascript_the_commune_form_works(open_page, server, shoot):
     assert page.url == server.url(NEUTRAL_PAGE)
 
 
-def test_around_her_position_tiles_wait_until_asked_and_blocked_tiles_are_said(
-    open_page, shoot
-):
+def test_around_her_position_tiles_wait_until_asked_and_blocked_tiles_are_said(open_page, shoot):
     page = open_page("/", **located(MELUN_TOWN_HALL))
     search(page)
     assert len(card_names(page)) == 5
