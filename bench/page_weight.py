@@ -1,18 +1,21 @@
 """The public page's first-load weight, as a phone on a weak signal gets it.
 
-Asks the app (Flask test client, a throw-away SQLite database) for `/` the
-way a browser does, with `Accept-Encoding: gzip`, then for everything the
-page loads before anyone taps: stylesheets, the icon sprite, the favicon and
-the ES modules with their static imports. Counts the bytes transferred
-(compressed body + response headers). Map tiles are excluded, as is what only
-loads after a search (the API answer, the map module and Leaflet), which is
-printed apart. Budget: 150 KB (1 KB = 1000 bytes) for the first load.
+Asks the app (Flask test client, a throw-away SQLite database with the demo
+data) for `/` the way a browser does, with `Accept-Encoding: gzip`, then for
+everything the page loads before anyone taps: stylesheets, the icon sprite,
+the favicon, the ES modules with their static imports and the refuges'
+snapshot. Counts the bytes transferred (compressed body + response headers).
+Printed apart: what the service worker fetches once the page has loaded (the
+worker and the rest of the app shell), and what only loads after a search
+(the map module, Leaflet and its stylesheet; a search itself sends nothing).
+Map tiles are excluded. Budget: 150 KB (1 KB = 1000 bytes) for the first load.
 
     .venv/bin/python bench/page_weight.py
 """
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 import sys
@@ -29,6 +32,7 @@ BUDGET_KB = 150
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 STATIC_IMPORT = re.compile(r"""(?:^|;|\n)\s*import\s*(?:[^"'();]*?\sfrom\s*)?["']([^"']+)["']""")
 DYNAMIC_IMPORT = re.compile(r"""\bimport\(\s*["']([^"']+)["']\s*\)""")
+SETTINGS = re.compile(r"^const SETTINGS = (\{.*?\n\});\n", re.S)
 
 
 class Links(HTMLParser):
@@ -93,6 +97,7 @@ def main() -> None:
         )
         with app.app_context():
             db.create_all()
+        app.test_cli_runner().invoke(args=["seed"])
         client = app.test_client()
         first: dict[str, tuple[int, int]] = {}
         links = Links()
@@ -103,13 +108,21 @@ def main() -> None:
                 modules(client, url, first, later)
             elif url not in first:
                 fetch(client, url, first)
+        fetch(client, "/api/v1/refuges/snapshot", first)
         total = report("First load of / (what loads before any tap)", first)
+        worker: dict[str, tuple[int, int]] = {}
+        settings = json.loads(SETTINGS.match(fetch(client, "/sw.js", worker)).group(1))
+        for url in settings["precache"]:
+            if url not in first and url not in worker:
+                fetch(client, url, worker)
+        report("Fetched by the service worker after the load (once)", worker)
         after: dict[str, tuple[int, int]] = {}
         for url in later:
             if url not in first:
                 modules(client, url, after, [])
-        fetch(client, "/api/v1/refuges/nearest?lat=48.5393&lon=2.6603&limit=5", after)
-        extra = report("Loaded after a search (map module, Leaflet, the API answer)", after)
+        stylesheet = re.search(r'data-stylesheet="([^"]+)"', fetch(client, "/", {})).group(1)
+        fetch(client, stylesheet, after)
+        extra = report("Loaded after a search, for the map (module, Leaflet, its styles)", after)
         with app.app_context():
             db.engine.dispose()
     kb = total / 1000

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, url_for
 
-from angela.assets import asset_url, static_imports
+from angela.assets import asset_url, pack, packed_response, static_imports
 from angela.core import snapshot
 from angela.public.pages import home_html
 
@@ -78,8 +78,9 @@ def worker_settings() -> dict[str, Any]:
 @bp.get("/sw.js")
 def service_worker() -> Response:
     settings = json.dumps(worker_settings(), ensure_ascii=False, indent=2)
-    body = f"const SETTINGS = {settings};\n\n{_worker_source()}"
-    response = Response(body, content_type="text/javascript; charset=utf-8")
+    body = f"const SETTINGS = {settings};\n\n{_worker_source()}".encode()
+    gzipped, etag = pack(body)
+    response = packed_response(body, gzipped, etag, "text/javascript; charset=utf-8")
     response.cache_control.no_cache = True
     return response
 

@@ -6,7 +6,7 @@
 
 import { anyOpen, buildCard, buildPoliceFirst } from "./cards.js";
 import { revealMap } from "./map-section.js";
-import { findRefuges } from "./nearest.js";
+import { communeListing, findRefuges } from "./nearest.js";
 import { watchSnapshot } from "./snapshot.js";
 import { accuracyText, listDateText } from "./words.js";
 
@@ -69,25 +69,20 @@ function summary(answer, nearby, walkLimit) {
   return `${count}. Le premier : ${first.name}, à ${first.walking_minutes} min à pied, ouvert.`;
 }
 
-function render(root, page, answer, notes) {
+// Fill the results section: `shown` gives its title, why these refuges,
+// where the list comes from, and the message that puts the police first
+// (null when a refuge is open near enough).
+function render(root, page, refuges, shown) {
   const doc = root.ownerDocument;
   const results = root.querySelector("[data-results]");
-  const refuges = answer.refuges;
-  const nearby = anyOpen(refuges, notes.walkLimit);
-  results.querySelector("[data-results-title]").textContent = "Refuges les plus proches de vous";
-  const why = answer.within_territory
-    ? "Classés du plus proche au plus éloigné de vous, les refuges ouverts d'abord."
-    : "Vous semblez être hors de Melun Val de Seine : voici les refuges du territoire les plus proches de vous.";
-  results.querySelector("[data-results-why]").textContent = [why, notes.accuracy].filter(Boolean).join(" ");
+  results.querySelector("[data-results-title]").textContent = shown.title;
+  results.querySelector("[data-results-why]").textContent = shown.why;
   const source = results.querySelector("[data-results-source]");
-  source.textContent = notes.source;
-  source.hidden = !notes.source;
+  source.textContent = shown.source;
+  source.hidden = !shown.source;
   const parts = [];
-  if (!nearby) {
-    const message = answer.hours_known
-      ? `Aucun refuge ouvert à moins de ${notes.walkLimit} minutes à pied. En cas de danger, appelez le 17.`
-      : "Impossible de savoir ce qui est ouvert avec cette liste. En cas de danger, appelez le 17.";
-    parts.push(buildPoliceFirst(doc.querySelector("[data-police-template]"), message));
+  if (shown.policeFirst) {
+    parts.push(buildPoliceFirst(doc.querySelector("[data-police-template]"), shown.policeFirst));
   }
   const list = doc.createElement("ol");
   list.className = "cards";
@@ -100,7 +95,50 @@ function render(root, page, answer, notes) {
   parts.push(list);
   results.querySelector("[data-results-body]").replaceChildren(...parts);
   results.hidden = false;
-  return { cards: [...list.querySelectorAll("[data-card]")], nearby };
+  return [...list.querySelectorAll("[data-card]")];
+}
+
+function showNearest(root, page, answer, state, accuracy) {
+  const walkLimit = state.index.walkLimit;
+  const nearby = anyOpen(answer.refuges, walkLimit);
+  const why = answer.within_territory
+    ? "Classés du plus proche au plus éloigné de vous, les refuges ouverts d'abord."
+    : "Vous semblez être hors de Melun Val de Seine : voici les refuges du territoire les plus proches de vous.";
+  let policeFirst = null;
+  if (!answer.hours_known) {
+    policeFirst = "Impossible de savoir ce qui est ouvert avec cette liste. En cas de danger, appelez le 17.";
+  } else if (!nearby) {
+    policeFirst = `Aucun refuge ouvert à moins de ${walkLimit} minutes à pied. En cas de danger, appelez le 17.`;
+  }
+  const cards = render(root, page, answer.refuges, {
+    title: "Refuges les plus proches de vous",
+    why: [why, accuracy].filter(Boolean).join(" "),
+    source: sourceLine(state, answer.hours_known),
+    policeFirst,
+  });
+  return { cards, nearby };
+}
+
+// The commune picker without a network: the same list the server would
+// give, from the phone's copy.
+function showCommune(root, page, listing, state) {
+  const name = listing.commune.name;
+  const anyOpenNow = listing.refuges.some((refuge) => refuge.open_now === true);
+  return render(root, page, listing.refuges, {
+    title: `Refuges à ${name}`,
+    why: listing.in_commune
+      ? `Affichés parce que vous avez choisi ${name} : classés du plus proche au plus éloigné du centre de la commune, les refuges ouverts d'abord.`
+      : `Aucun refuge à ${name} pour l'instant : voici les plus proches de la commune, les refuges ouverts d'abord.`,
+    source: sourceLine(state, listing.hours_known),
+    policeFirst: anyOpenNow ? null : "Aucun de ces refuges n'est ouvert en ce moment. En cas de danger, appelez le 17.",
+  });
+}
+
+function focusResults(root, status) {
+  const title = root.querySelector("[data-results-title]");
+  title.tabIndex = -1;
+  title.focus({ preventScroll: true });
+  status.scrollIntoView({ block: "start" });
 }
 
 export function startFinder(root) {
@@ -126,6 +164,23 @@ export function startFinder(root) {
     select.scrollIntoView({ block: "center" });
   };
 
+  // Online, the commune form asks the server (a page that can be shared);
+  // without a network, the phone's copy answers.
+  select.form.addEventListener("submit", (event) => {
+    const { state } = snapshot;
+    const offline = state.offline || state.failed || !navigator.onLine;
+    const listing = offline && state.index ? communeListing(state.index, select.value, Date.now()) : null;
+    if (listing === null) {
+      return;
+    }
+    event.preventDefault();
+    const cards = showCommune(root, page, listing, state);
+    const count = cards.length === 1 ? "1 refuge" : `${cards.length} refuges`;
+    say(`${count} à ${listing.commune.name}, d'après la liste gardée sur ce téléphone.`);
+    focusResults(root, status);
+    revealMap(root.querySelector("[data-map-section]"), cards);
+  });
+
   button.addEventListener("click", async () => {
     if (button.getAttribute("aria-busy") === "true") {
       return;
@@ -150,14 +205,9 @@ export function startFinder(root) {
       }
       const { latitude, longitude, accuracy } = position.coords;
       const answer = findRefuges(state.index, latitude, longitude, Date.now());
-      const walkLimit = state.index.walkLimit;
-      const notes = { walkLimit, accuracy: accuracyText(accuracy), source: sourceLine(state, answer.hours_known) };
-      const shown = render(root, page, answer, notes);
-      say(summary(answer, shown.nearby, walkLimit));
-      const title = root.querySelector("[data-results-title]");
-      title.tabIndex = -1;
-      title.focus({ preventScroll: true });
-      status.scrollIntoView({ block: "start" });
+      const shown = showNearest(root, page, answer, state, accuracyText(accuracy));
+      say(summary(answer, shown.nearby, state.index.walkLimit));
+      focusResults(root, status);
       revealMap(root.querySelector("[data-map-section]"), shown.cards, { lat: latitude, lon: longitude });
     } finally {
       button.removeAttribute("aria-busy");

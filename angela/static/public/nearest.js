@@ -199,6 +199,39 @@ export function insideTerritory(geometry, lat, lon) {
   return inside;
 }
 
+// The twin of the server's commune listing (angela.public.presenters
+// .commune_listing), for the commune picker when the network is gone: the
+// commune's refuges nearest to its inside point first (ties by id), or the
+// five nearest when it has none; open ones first. No bearing: the person is
+// not at that point.
+export function communeListing(index, code, now) {
+  const commune = index.snapshot.communes.find((candidate) => candidate.code === code);
+  if (!commune) {
+    return null;
+  }
+  let found = [];
+  index.refuges.forEach((refuge, position) => {
+    if (refuge.commune.code === code) {
+      const distance = WGS84.Inverse(commune.lat, commune.lon, refuge.lat, refuge.lon).s12;
+      found.push({ position, distance, azimuth: 0 });
+    }
+  });
+  const inCommune = found.length > 0;
+  found.sort((a, b) => roundHalfEven(a.distance) - roundHalfEven(b.distance)
+    || index.refuges[a.position].id - index.refuges[b.position].id);
+  if (!inCommune) {
+    found = nearest(index, commune.lat, commune.lon, LIMIT);
+  }
+  const refuges = openFirst(
+    found.map((item) => {
+      const refuge = asFound(index, item, now);
+      delete refuge.bearing;
+      return refuge;
+    }),
+  );
+  return { commune, refuges, in_commune: inCommune, hours_known: knowsHoursAt(index, now) };
+}
+
 // What the page shows after a tap: the five nearest, open ones first; when
 // none is open within the walk limit, the nearest open refuge (wherever it
 // is) first too.
