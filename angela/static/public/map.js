@@ -45,6 +45,7 @@ export async function showMap(container, cards, origin, { onTileError, tiles = t
   }
 
   const points = [];
+  const markers = [];
   cards.forEach((card, index) => {
     const position = [Number(card.dataset.lat), Number(card.dataset.lon)];
     const open = card.classList.contains("is-open");
@@ -58,7 +59,8 @@ export async function showMap(container, cards, origin, { onTileError, tiles = t
     const marker = L.marker(position, { icon, title: card.dataset.name, keyboard: true })
       .bindPopup(() => card.cloneNode(true), { maxWidth: 300, autoPanPadding: [12, 12] })
       .addTo(map);
-    marker.getElement()?.setAttribute("aria-label", `${index + 1}. ${card.dataset.name}`);
+    marker.label = `${index + 1}. ${card.dataset.name}`;
+    markers.push(marker);
     points.push(position);
   });
   if (origin) {
@@ -73,5 +75,39 @@ export async function showMap(container, cards, origin, { onTileError, tiles = t
   } else {
     map.fitBounds(points, { padding: [32, 32], maxZoom: 17 });
   }
+  spread(map, markers);
+  map.on("zoomend", () => spread(map, markers));
   return { map, addTiles };
+}
+
+// Markers of refuges a few metres apart would cover each other: a finger
+// could not pick one. Move the later ones aside on screen (never their
+// position on the map) until each keeps its own 36 px disc plus a margin.
+const ROOM_PX = 40;
+
+function spread(map, markers) {
+  const placed = [];
+  for (const marker of markers) {
+    const at = map.latLngToContainerPoint(marker.getLatLng());
+    let shift = L.point(0, 0);
+    for (let turn = 0; turn < 12; turn += 1) {
+      const here = at.add(shift);
+      const crowding = placed.find((other) => other.distanceTo(here) < ROOM_PX);
+      if (!crowding) {
+        break;
+      }
+      const away = here.subtract(crowding);
+      const length = away.distanceTo(L.point(0, 0));
+      // Straight away from the crowding marker; to the right when on it.
+      const step = length === 0 ? L.point(ROOM_PX, 0) : away.multiplyBy((ROOM_PX - length) / length + 0.01);
+      shift = shift.add(step);
+    }
+    placed.push(at.add(shift));
+    const icon = marker.options.icon;
+    const [dx, dy] = [Math.round(shift.x), Math.round(shift.y)];
+    icon.options.iconAnchor = [18 - dx, 18 - dy];
+    icon.options.popupAnchor = [dx, dy - 18];
+    marker.setIcon(icon);
+    marker.getElement()?.setAttribute("aria-label", marker.label);
+  }
 }
