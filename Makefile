@@ -56,3 +56,10 @@ test: lint
 
 bench: setup
 	$(BIN)/python bench/nearest.py
+
+# The public page on a phone profile: offline-first figures, then Lighthouse
+# (pinned in bench/lighthouse/, installed there by npm ci on first use).
+.PHONY: bench-page
+bench-page: setup
+	$(BIN)/python bench/offline_page.py
+	$(BIN)/python bench/lighthouse.py

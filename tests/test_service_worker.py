@@ -36,7 +36,8 @@ def test_the_app_shell_holds_the_page_and_every_module_it_imports_but_not_the_ma
     precache = settings_of(client)["precache"]
     assert precache[:2] == ["/", "/manifest.webmanifest"]
     names = [re.sub(r"\.[0-9a-f]{10}\.", ".", url) for url in precache]
-    for module in ("page", "finder", "cards", "words", "exit", "map-section", "nearest", "snapshot"):
+    modules = ("page", "finder", "cards", "words", "exit", "map-section", "nearest", "snapshot")
+    for module in modules:
         assert f"/static/public/{module}.js" in names
     assert "/static/vendor/geographiclib/geographiclib-geodesic.min.js" in names
     assert "/static/public/public.css" in names and "/static/shared/tokens.css" in names

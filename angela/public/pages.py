@@ -12,11 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 
+from angela import assets
 from angela.core import hours, territory
 from angela.core.vocab import Category
-from angela.core.walking import WALK_LIMIT_MINUTES
 from angela.public import presenters
 from angela.services import directory as refuge_directory
 
@@ -38,8 +38,7 @@ def index() -> Response:
 def home_html() -> bytes:
     """Return the home page as `/` serves it with no commune chosen: the
     page the service worker keeps for when the network fails."""
-    page = render_page("public/index.html", 200, chosen=None, unknown_commune=False, listing=None)
-    return page.get_data()
+    return _render("public/index.html", chosen=None, unknown_commune=False, listing=None)
 
 
 @bp.get("/refuges/<int:refuge_id>")
@@ -54,25 +53,27 @@ def refuge_show(refuge_id: int) -> Response:
 
 def render_page(template: str, status: int, **context: Any) -> Response:
     """Return a public page: the layout's settings (quick exit, tiles,
-    attributions) filled in, revalidated by the browser on each visit."""
-    config = current_app.config
-    response = make_response(
-        render_template(
-            template,
-            communes=territory.communes(),
-            categories=Category.labels(),
-            walk_limit=WALK_LIMIT_MINUTES,
-            exit_url=config["EXIT_URL"],
-            tile_url=config["TILE_URL"],
-            tile_attribution=config["TILE_ATTRIBUTION"],
-            boundary_attribution=territory.ATTRIBUTION,
-            **context,
-        ),
-        status,
-    )
-    # Revalidate, but let the back button restore the page with its results;
-    # an unchanged page costs a 304.
+    attributions) filled in, compressed for weak signals, revalidated by the
+    browser on each visit (an unchanged page costs a 304)."""
+    html = _render(template, **context)
+    gzipped, etag = assets.pack(html)
+    response = assets.packed_response(html, gzipped, etag, "text/html; charset=utf-8")
+    if response.status_code == 200:
+        response.status_code = status
+    # Revalidate, but let the back button restore the page with its results.
     response.cache_control.no_cache = True
-    response.add_etag()
-    response.make_conditional(request)
     return response
+
+
+def _render(template: str, **context: Any) -> bytes:
+    config = current_app.config
+    return render_template(
+        template,
+        communes=territory.communes(),
+        categories=Category.labels(),
+        exit_url=config["EXIT_URL"],
+        tile_url=config["TILE_URL"],
+        tile_attribution=config["TILE_ATTRIBUTION"],
+        boundary_attribution=territory.ATTRIBUTION,
+        **context,
+    ).encode()

@@ -188,7 +188,7 @@ def test_around_her_position_tiles_wait_until_asked_and_blocked_tiles_are_said(o
     expect(section.locator("[data-map-note]")).to_contain_text("OpenStreetMap")
     expect(section.locator("img.leaflet-tile")).to_have_count(0)
     section.get_by_role("button", name="Afficher le fond de carte").click()
-    expect(section.locator("[data-map-note]")).to_contain_text("Fond de carte indisponible")
+    expect(section.locator("[data-map-overlay]")).to_contain_text("Fond de carte indisponible")
     assert section.locator("img.leaflet-tile").count() > 0
     section.locator(".leaflet-marker-icon").first.click()
     popup = section.locator(".leaflet-popup-content")

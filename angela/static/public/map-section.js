@@ -16,8 +16,10 @@ export async function revealMap(section, cards, origin = null) {
   const container = section.querySelector("[data-map]");
   const note = section.querySelector("[data-map-note]");
   const ask = section.querySelector("[data-map-tiles]");
+  const overlay = section.querySelector("[data-map-overlay]");
   const noTiles = () => {
-    note.textContent = NO_TILES;
+    overlay.textContent = NO_TILES;
+    overlay.hidden = false;
   };
   section.hidden = false;
   try {
@@ -36,6 +38,7 @@ export async function revealMap(section, cards, origin = null) {
     }
   } catch {
     container.hidden = true;
+    overlay.hidden = true;
     note.textContent = NO_MAP;
   }
 }
