@@ -183,8 +183,7 @@ def test_around_her_position_tiles_wait_until_asked_and_blocked_tiles_are_said(o
     expect(section).to_be_visible()
     expect(section.locator(".leaflet-marker-icon")).to_have_count(5)
     # Tiles around her position would tell the tile server where she is.
-    # No tile layer at all until asked (the service worker's fetches are not
-    # seen by request events; the tiles' <img> elements are).
+    # No tile layer at all until asked: no tile <img> is even created.
     expect(section.locator("[data-map-note]")).to_contain_text("OpenStreetMap")
     expect(section.locator("img.leaflet-tile")).to_have_count(0)
     section.get_by_role("button", name="Afficher le fond de carte").click()
