@@ -1,7 +1,15 @@
+// Leaving without a trace.
+//
 // Quick exit: the "Quitter" button, or Shift pressed three times within two
 // seconds, blanks the page at once and replaces it in the history with a
 // neutral site, so that "back" does not return here. Without this script the
 // button is a plain link to the same site.
+//
+// No way back: moves inside the app (a refuge page, the commune form, a
+// link within the page) replace the current history entry instead of adding
+// one, so the quick exit leaves no entry of this site behind. Whatever the
+// page found is wiped when it is left, and a page the browser's
+// back-forward cache shows again starts blank and afresh: nothing of hers.
 
 const PRESSES = 3;
 const WINDOW_MS = 2000;
@@ -33,6 +41,78 @@ export function armQuickExit(doc) {
     presses.push(event.timeStamp);
     if (presses.length >= PRESSES) {
       leave();
+    }
+  });
+  // Restored from the back-forward cache after leaving: leave again.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && doc.documentElement.classList.contains("is-leaving")) {
+      window.location.replace(link.href);
+    }
+  });
+}
+
+// A link or form of this site's public pages, followed in place.
+function isOurs(url, doc) {
+  return url.origin === doc.location.origin && !url.pathname.startsWith("/staff/");
+}
+
+function followInPlace(url, doc) {
+  const here = new URL(doc.location.href);
+  if (url.pathname === here.pathname && url.search === here.search && url.hash) {
+    // Within the page: move there without a new history entry.
+    window.history.replaceState(window.history.state, "", url.href);
+    const target = doc.getElementById(decodeURIComponent(url.hash.slice(1)));
+    if (target) {
+      if (!target.hasAttribute("tabindex") && !target.matches("a[href], button, input, select, textarea")) {
+        target.tabIndex = -1;
+      }
+      target.scrollIntoView();
+      target.focus({ preventScroll: true });
+    }
+    return;
+  }
+  window.location.replace(url.href);
+}
+
+// `forget` wipes what the page found; `home` is where a page restored from
+// the back-forward cache starts again, blank of anything she did.
+export function armNoWayBack(doc, { forget, home }) {
+  doc.addEventListener("click", (event) => {
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) {
+      return;
+    }
+    const link = event.target.closest("a[href]");
+    if (!link || link.hasAttribute("data-quick-exit") || link.target || link.hasAttribute("download")) {
+      return;
+    }
+    const url = new URL(link.href, doc.baseURI);
+    if (!isOurs(url, doc)) {
+      return;
+    }
+    event.preventDefault();
+    followInPlace(url, doc);
+  });
+  doc.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (event.defaultPrevented || (form.method || "get").toLowerCase() !== "get") {
+      return;
+    }
+    const url = new URL(form.action, doc.baseURI);
+    if (!isOurs(url, doc)) {
+      return;
+    }
+    event.preventDefault();
+    url.search = new URLSearchParams(new FormData(form)).toString();
+    followInPlace(url, doc);
+  });
+  // Left for another page or app (or the phone locked): nothing of hers
+  // stays in a page the browser may keep and show again.
+  window.addEventListener("pagehide", forget);
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && !doc.documentElement.classList.contains("is-leaving")) {
+      forget();
+      doc.body.hidden = true;
+      window.location.replace(home);
     }
   });
 }

@@ -4,11 +4,24 @@
 // service worker keeps the page and the refuges' list for when the network
 // fails.
 
-import { armQuickExit } from "./exit.js";
+import { armNoWayBack, armQuickExit } from "./exit.js";
 import { startFinder } from "./finder.js";
 import { revealMap } from "./map-section.js";
 
 armQuickExit(document);
+armNoWayBack(document, {
+  home: document.querySelector(".brand").href,
+  forget() {
+    document.querySelector("[data-results-body]")?.replaceChildren();
+    for (const region of document.querySelectorAll("[data-results], [data-map-section]")) {
+      region.hidden = true;
+    }
+    const status = document.querySelector("[data-status]");
+    if (status) {
+      status.textContent = "";
+    }
+  },
+});
 
 const finder = document.querySelector("[data-finder]");
 if (finder) {
