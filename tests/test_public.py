@@ -103,8 +103,28 @@ def test_commune_list_puts_open_refuges_first(client, make_merchant):
 def test_commune_with_nothing_open_puts_the_police_first(client, make_merchant):
     make_merchant(name="Fermé", position=LE_MEE_CENTRE, opening_hours="off")
     page = page_text(client.get("/", query_string={"commune": LE_MEE}))
-    assert "Aucun de ces refuges n'est ouvert en ce moment" in page
+    assert "Aucun refuge à Le Mée-sur-Seine n'est ouvert en ce moment. En cas de danger" in page
     assert page.index('href="tel:17"', page.index("police-first")) < page.index('class="cards"')
+
+
+def test_commune_with_nothing_open_shows_the_nearest_open_refuge_first(client, make_merchant):
+    # At night the position's list adds the nearest open refuge: so does this one.
+    make_merchant(name="Fermé", position=LE_MEE_CENTRE, opening_hours="off")
+    make_merchant(name="Ouvert à Melun", position=MELUN_STATION, opening_hours="24/7")
+    response = client.get("/", query_string={"commune": LE_MEE})
+    assert names_on(response) == ["Ouvert à Melun", "Fermé"]
+    page = page_text(response)
+    assert (
+        "Aucun refuge à Le Mée-sur-Seine n'est ouvert en ce moment. En premier : le refuge "
+        "ouvert le plus proche du centre de Le Mée-sur-Seine. En cas de danger, appelez le 17."
+    ) in page
+
+
+def test_commune_distances_say_they_are_from_the_centre(client, make_merchant):
+    make_merchant(name="Mairie", position=MELUN_TOWN_HALL, opening_hours="24/7")
+    page = page_text(client.get("/", query_string={"commune": MELUN}))
+    assert re.search(r"à \d+ m du centre de Melun", page)
+    assert "min à pied" not in page.split("police-first")[0].split('class="cards"')[-1]
 
 
 def test_commune_without_refuges_shows_the_nearest_ones_and_says_so(client, make_merchant):
@@ -196,14 +216,14 @@ def test_api_answers_carry_the_security_headers_too(client):
 @pytest.mark.parametrize(
     ("metres", "minutes", "words"),
     [
-        (0, 0, "0 m · moins d'une minute à pied"),
-        (350, 5, "350 m · 5 min à pied"),
-        (999, 14, "999 m · 14 min à pied"),
-        (1249, 17, "1,2 km · 17 min à pied"),
-        (1250, 17, "1,3 km · 17 min à pied"),
-        (9949, 133, "9,9 km · 2 h 13 à pied"),
-        (9950, 133, "10 km · 2 h 13 à pied"),
-        (12_600, 168, "13 km · 2 h 48 à pied"),
+        (0, 0, "0 m à vol d'oiseau · moins d'une minute à pied"),
+        (350, 5, "350 m à vol d'oiseau · 5 min à pied"),
+        (999, 14, "999 m à vol d'oiseau · 14 min à pied"),
+        (1249, 17, "1,2 km à vol d'oiseau · 17 min à pied"),
+        (1250, 17, "1,3 km à vol d'oiseau · 17 min à pied"),
+        (2250, 30, "2,3 km à vol d'oiseau · 30 min à pied"),
+        (2251, 31, "2,3 km à vol d'oiseau · trop loin à pied : appelez le 17 ou un taxi"),
+        (9950, 133, "10 km à vol d'oiseau · trop loin à pied : appelez le 17 ou un taxi"),
     ],
 )
 def test_walk_text(metres, minutes, words):

@@ -167,6 +167,9 @@ MONTHS = (
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
 UNKNOWN_HOURS = "Horaires non renseignés"
+# From this hour, a change before NIGHT_ENDS_HOUR the next day is "cette nuit".
+EVENING_HOUR = 18
+NIGHT_ENDS_HOUR = 6
 
 
 def describe(status: OpenStatus, now: datetime) -> str:
@@ -193,6 +196,9 @@ def _when(change: datetime, now: datetime, *, closing: bool) -> str:
     time = f"à {change:%H:%M}"
     if days <= 0:
         return time
+    # Said in the evening of a change in the small hours: it is tonight.
+    if days == 1 and change.hour < NIGHT_ENDS_HOUR and now.astimezone(PARIS).hour >= EVENING_HOUR:
+        return f"cette nuit {time}"
     if days == 1:
         return f"demain {time}"
     if days < 7:

@@ -8,6 +8,8 @@ import math
 WALKING_SPEED_KMH = 4.5
 # "An open refuge nearby" means one within this walk; further, call the police.
 WALK_LIMIT_MINUTES = 15
+# Past this walk, the page says it is too far on foot: call the 17 or a taxi.
+FAR_WALK_MINUTES = 30
 
 
 def walking_minutes(distance_m: int) -> int:
@@ -16,18 +18,30 @@ def walking_minutes(distance_m: int) -> int:
     return math.ceil(distance_m * 60 / (WALKING_SPEED_KMH * 1000))
 
 
-def walk_text(distance_m: int, minutes: int) -> str:
-    """Return "350 m · 5 min à pied", "1,2 km · 16 min à pied"."""
+def distance_text(distance_m: int) -> str:
+    """Return "350 m", "1,2 km", "13 km"."""
     # Integer rounding, half up, so that the page's script says the same.
     if distance_m < 1000:
-        distance = f"{distance_m} m"
-    elif distance_m < 9950:
+        return f"{distance_m} m"
+    if distance_m < 9950:
         tenths = (distance_m + 50) // 100
-        distance = f"{tenths // 10},{tenths % 10} km"
-    else:
-        distance = f"{(distance_m + 500) // 1000} km"
+        return f"{tenths // 10},{tenths % 10} km"
+    return f"{(distance_m + 500) // 1000} km"
+
+
+def walk_text(distance_m: int, minutes: int) -> str:
+    """Return "350 m à vol d'oiseau · 5 min à pied"; past `FAR_WALK_MINUTES`,
+    that it is too far to walk and whom to call instead. The distance is a
+    straight line (streets and the Seine make the walk longer), so it says so."""
+    distance = f"{distance_text(distance_m)} à vol d'oiseau"
+    if minutes > FAR_WALK_MINUTES:
+        return f"{distance} · trop loin à pied : appelez le 17 ou un taxi"
     if minutes < 1:
         return f"{distance} · moins d'une minute à pied"
-    if minutes < 60:
-        return f"{distance} · {minutes} min à pied"
-    return f"{distance} · {minutes // 60} h {minutes % 60:02d} à pied"
+    return f"{distance} · {minutes} min à pied"
+
+
+def from_centre_text(distance_m: int, commune: str) -> str:
+    """Return "à 509 m du centre de Melun": a commune list is measured from
+    the commune, not from the person."""
+    return f"à {distance_text(distance_m)} du centre de {commune}"

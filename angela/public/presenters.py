@@ -15,7 +15,7 @@ from angela.core import hours, phones, snapshot, territory
 from angela.core.nearest import geodesic_m
 from angela.core.refuges import Directory, Refuge
 from angela.core.vocab import Category
-from angela.core.walking import walk_text, walking_minutes
+from angela.core.walking import from_centre_text, walk_text, walking_minutes
 from angela.services import directory as refuge_directory
 
 # When a commune has no refuge yet, show this many of the nearest ones.
@@ -115,11 +115,16 @@ def with_distance(body: dict[str, Any], distance_m: int) -> dict[str, Any]:
 
 
 def card(
-    directory: Directory, refuge: Refuge, now: datetime, distance_m: int | None = None
+    directory: Directory,
+    refuge: Refuge,
+    now: datetime,
+    distance_m: int | None = None,
+    centre: territory.Commune | None = None,
 ) -> Card:
     """Return what a refuge card shows: the API's refuge object, plus the
     words for its kind of place, open status and phone number, and with a
-    distance, the words for the walk."""
+    distance, the words for it: her walk, or with `centre`, how far it is
+    from the centre of that commune."""
     body = refuge_json(directory, refuge, now)
     status = directory.status(refuge, now)
     body.update(
@@ -129,13 +134,19 @@ def card(
     )
     if distance_m is not None:
         with_distance(body, distance_m)
-        body["walk_text"] = walk_text(distance_m, body["walking_minutes"])
+        body["walk_text"] = (
+            from_centre_text(distance_m, centre.name)
+            if centre is not None
+            else walk_text(distance_m, body["walking_minutes"])
+        )
     return body
 
 
 def commune_listing(commune: territory.Commune, now: datetime) -> dict[str, Any]:
     """Return the cards for a chosen commune, open ones first, nearest to the
-    commune's inside point first; its neighbours' nearest when it has none."""
+    commune's inside point first; its neighbours' nearest when it has none.
+    When none of them is open, the open refuge nearest to that point comes
+    first (as for a position), and the police before it."""
     directory = refuge_directory.directory()
     found = [
         (round(geodesic_m(commune.lat, commune.lon, refuge.lat, refuge.lon)), refuge.id, refuge)
@@ -145,8 +156,21 @@ def commune_listing(commune: territory.Commune, now: datetime) -> dict[str, Any]
     if not pairs:
         near = directory.nearest(commune.lat, commune.lon, NEIGHBOURS_SHOWN)
         pairs = [(refuge, round(metres)) for refuge, metres in near]
-    cards = open_first([card(directory, r, now, metres) for r, metres in pairs])
-    return {"cards": cards, "in_commune": bool(found), "police_first": not any_open(cards)}
+    cards = open_first([card(directory, r, now, metres, commune) for r, metres in pairs])
+    if any_open(cards):
+        return {"cards": cards, "in_commune": bool(found), "police_message": None}
+    message = (
+        f"Aucun refuge à {commune.name} n'est ouvert en ce moment."
+        if found
+        else "Aucun des refuges les plus proches n'est ouvert en ce moment."
+    )
+    shown = {item["id"] for item in cards}
+    for refuge, metres in directory.nearest(commune.lat, commune.lon, 1, open_at=now):
+        if refuge.id not in shown:
+            cards.insert(0, card(directory, refuge, now, round(metres), commune))
+            message += f" En premier : le refuge ouvert le plus proche du centre de {commune.name}."
+    message += " En cas de danger, appelez le 17."
+    return {"cards": cards, "in_commune": bool(found), "police_message": message}
 
 
 def open_first(cards: list[Card]) -> list[Card]:

@@ -22,9 +22,10 @@ LISTINGS = """async ({ url, codes }) => {
     const listing = nearest.communeListing(index, code, now);
     return [code, {
       names: listing.refuges.map((refuge) => refuge.name),
-      walks: listing.refuges.map((refuge) => [refuge.distance_m, refuge.walking_minutes]),
+      walks: listing.refuges.map((refuge) => [refuge.distance_m, refuge.from_centre]),
       open: listing.refuges.map((refuge) => refuge.open_now),
       in_commune: listing.in_commune,
+      police: listing.police_message,
     }];
   }));
 }"""
@@ -36,7 +37,9 @@ def server_listing(client, code: str) -> dict:
     cards = re.findall(r'<article class="card[^"]*" data-card.*?</article>', html, re.S)
     names = [re.search(r'data-field="link"[^>]*>([^<]*)<', card).group(1) for card in cards]
     walks = [re.search(r'data-field="walk">([^<]*)<', card).group(1) for card in cards]
+    police = re.search(r'class="police-message" data-field="message">([^<]*)<', html)
     return {
+        "police": police.group(1).replace("&#39;", "'") if police else None,
         "names": [name.replace("&#39;", "'") for name in names],
         "walks": walks,
         "in_commune": "Affichés parce que vous avez choisi" in html,
@@ -55,9 +58,10 @@ def test_every_commune_lists_as_the_server_lists_it(open_page, server):
         mine = device[code]
         assert mine["names"] == expected["names"], code
         assert mine["in_commune"] == expected["in_commune"], code
+        assert mine["police"] == expected["police"], code
         texts = page.evaluate(
             "async ({ url, walks }) => { const w = await import(url);"
-            " return walks.map(([m, min]) => w.walkText(m, min)); }",
+            " return walks.map(([m, name]) => w.fromCentreText(m, name)); }",
             {"url": words, "walks": mine["walks"]},
         )
         assert texts == [text.replace("&#39;", "'") for text in expected["walks"]], code

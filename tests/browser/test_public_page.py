@@ -66,7 +66,7 @@ def test_one_tap_shows_the_apis_nearest_refuge_first(open_page, server, shoot):
     )
     first = page.locator("[data-results] [data-card]").first
     expect(first).to_contain_text("Café")
-    expect(first).to_contain_text("40 m · 1 min à pied")
+    expect(first).to_contain_text("40 m à vol d'oiseau · 1 min à pied")
     expect(first).to_contain_text("Ouvert 24 h/24")
     expect(first.get_by_role("link", name=re.compile("^Y aller"))).to_have_attribute(
         "href", api["refuges"][0]["directions_url"]

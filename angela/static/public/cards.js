@@ -4,7 +4,7 @@
 // and the order rules: open first; the police first when nothing is open
 // near enough (angela.public.presenters.open_first and any_open say the same).
 
-import { STALE_HOURS, describeStatus, directionText, phoneText, walkText } from "./words.js";
+import { STALE_HOURS, describeStatus, directionText, fromCentreText, phoneText, walkText } from "./words.js";
 
 const OPEN_RANK = (refuge) => (refuge.open_now === true ? 0 : refuge.open_now === null ? 1 : 2);
 
@@ -33,7 +33,9 @@ export function buildCard(template, refuge, page) {
   const kind = refuge.category in page.categories ? refuge.category : "other";
   field(card, "icon").setAttribute("href", `${page.iconsUrl}#${kind}`);
   field(card, "kind").textContent = page.categories[kind];
-  field(card, "walk").textContent = walkText(refuge.distance_m, refuge.walking_minutes);
+  field(card, "walk").textContent = refuge.from_centre
+    ? fromCentreText(refuge.distance_m, refuge.from_centre)
+    : walkText(refuge.distance_m, refuge.walking_minutes);
   if (refuge.bearing === undefined) {
     field(card, "direction-line").remove();
   } else {

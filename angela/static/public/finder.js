@@ -8,7 +8,7 @@ import { anyOpen, buildCard, buildPoliceFirst } from "./cards.js";
 import { revealMap } from "./map-section.js";
 import { communeListing, findRefuges } from "./nearest.js";
 import { watchSnapshot } from "./snapshot.js";
-import { accuracyText, listDateText } from "./words.js";
+import { accuracyText, distanceText, listDateText } from "./words.js";
 
 const POSITION_OPTIONS = { enableHighAccuracy: false, timeout: 10000, maximumAge: 60000 };
 // After the position, how long to wait for the server's word on the list
@@ -53,7 +53,7 @@ function sourceLine(state, hoursKnown) {
   return lines.join(" ");
 }
 
-function summary(answer, nearby, walkLimit) {
+function summary(answer, nearby) {
   const refuges = answer.refuges;
   if (refuges.length === 0) {
     return "Aucun refuge n'est enregistré pour le moment. En cas de danger, appelez le 17.";
@@ -64,7 +64,10 @@ function summary(answer, nearby, walkLimit) {
     return `${count}, horaires à vérifier. En cas de danger, appelez le 17.`;
   }
   if (!nearby) {
-    return `${count}, aucun ouvert à moins de ${walkLimit} minutes à pied. En cas de danger, appelez le 17.`;
+    const far = answer.nearest_open_added
+      ? `le plus proche ouvert est à ${distanceText(first.distance_m)} à vol d'oiseau`
+      : "aucun n'est ouvert";
+    return `${count}, ${far}. En cas de danger, appelez le 17.`;
   }
   return `${count}. Le premier : ${first.name}, à ${first.walking_minutes} min à pied, ouvert.`;
 }
@@ -101,14 +104,17 @@ function render(root, page, refuges, shown) {
 function showNearest(root, page, answer, state, accuracy) {
   const walkLimit = state.index.walkLimit;
   const nearby = anyOpen(answer.refuges, walkLimit);
-  const why = answer.within_territory
+  let why = answer.within_territory
     ? "Classés du plus proche au plus éloigné de vous, les refuges ouverts d'abord."
     : "Vous semblez être hors de Melun Val de Seine : voici les refuges du territoire les plus proches de vous.";
+  if (answer.nearest_open_added) {
+    why = "Aucun refuge ouvert tout près : en premier, le refuge ouvert le plus proche ; puis les plus proches de vous.";
+  }
   let policeFirst = null;
   if (!answer.hours_known) {
-    policeFirst = "Impossible de savoir ce qui est ouvert avec cette liste. En cas de danger, appelez le 17.";
+    policeFirst = "Impossible de savoir ce qui est ouvert avec cette liste.";
   } else if (!nearby) {
-    policeFirst = `Aucun refuge ouvert à moins de ${walkLimit} minutes à pied. En cas de danger, appelez le 17.`;
+    policeFirst = `Aucun refuge ouvert à moins de ${walkLimit} minutes à pied.`;
   }
   const cards = render(root, page, answer.refuges, {
     title: "Refuges les plus proches de vous",
@@ -123,14 +129,13 @@ function showNearest(root, page, answer, state, accuracy) {
 // give, from the phone's copy.
 function showCommune(root, page, listing, state) {
   const name = listing.commune.name;
-  const anyOpenNow = listing.refuges.some((refuge) => refuge.open_now === true);
   return render(root, page, listing.refuges, {
     title: `Refuges à ${name}`,
     why: listing.in_commune
       ? `Affichés parce que vous avez choisi ${name} : classés du plus proche au plus éloigné du centre de la commune, les refuges ouverts d'abord.`
       : `Aucun refuge à ${name} pour l'instant : voici les plus proches de la commune, les refuges ouverts d'abord.`,
     source: sourceLine(state, listing.hours_known),
-    policeFirst: anyOpenNow ? null : "Aucun de ces refuges n'est ouvert en ce moment. En cas de danger, appelez le 17.",
+    policeFirst: listing.police_message,
   });
 }
 
@@ -206,7 +211,7 @@ export function startFinder(root) {
       const { latitude, longitude, accuracy } = position.coords;
       const answer = findRefuges(state.index, latitude, longitude, Date.now());
       const shown = showNearest(root, page, answer, state, accuracyText(accuracy));
-      say(summary(answer, shown.nearby, state.index.walkLimit));
+      say(summary(answer, shown.nearby));
       focusResults(root, status);
       revealMap(root.querySelector("[data-map-section]"), shown.cards, { lat: latitude, lon: longitude });
     } finally {

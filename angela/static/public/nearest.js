@@ -202,8 +202,9 @@ export function insideTerritory(geometry, lat, lon) {
 // The twin of the server's commune listing (angela.public.presenters
 // .commune_listing), for the commune picker when the network is gone: the
 // commune's refuges nearest to its inside point first (ties by id), or the
-// five nearest when it has none; open ones first. No bearing: the person is
-// not at that point.
+// five nearest when it has none; open ones first; when none is open, the
+// open refuge nearest to that point first, and the police before it. No
+// bearing: the person is not at that point.
 export function communeListing(index, code, now) {
   const commune = index.snapshot.communes.find((candidate) => candidate.code === code);
   if (!commune) {
@@ -222,14 +223,34 @@ export function communeListing(index, code, now) {
   if (!inCommune) {
     found = nearest(index, commune.lat, commune.lon, LIMIT);
   }
-  const refuges = openFirst(
-    found.map((item) => {
-      const refuge = asFound(index, item, now);
-      delete refuge.bearing;
-      return refuge;
-    }),
-  );
-  return { commune, refuges, in_commune: inCommune, hours_known: knowsHoursAt(index, now) };
+  const fromCentre = (item) => {
+    const refuge = asFound(index, item, now);
+    delete refuge.bearing;
+    refuge.from_centre = commune.name;
+    return refuge;
+  };
+  const refuges = openFirst(found.map(fromCentre));
+  let policeMessage = null;
+  if (!refuges.some((refuge) => refuge.open_now === true)) {
+    policeMessage = inCommune
+      ? `Aucun refuge à ${commune.name} n'est ouvert en ce moment.`
+      : "Aucun des refuges les plus proches n'est ouvert en ce moment.";
+    const accept = (position) => statusAt(index, position, now).open_now === true;
+    for (const item of nearest(index, commune.lat, commune.lon, 1, accept)) {
+      if (!refuges.some((refuge) => refuge.id === index.refuges[item.position].id)) {
+        refuges.unshift(fromCentre(item));
+        policeMessage += ` En premier : le refuge ouvert le plus proche du centre de ${commune.name}.`;
+      }
+    }
+    policeMessage += " En cas de danger, appelez le 17.";
+  }
+  return {
+    commune,
+    refuges,
+    in_commune: inCommune,
+    police_message: policeMessage,
+    hours_known: knowsHoursAt(index, now),
+  };
 }
 
 // What the page shows after a tap: the five nearest, open ones first; when
@@ -237,14 +258,17 @@ export function communeListing(index, code, now) {
 // is) first too.
 export function findRefuges(index, lat, lon, now) {
   let refuges = openFirst(nearestRefuges(index, lat, lon, now));
+  let added = false;
   if (!anyOpen(refuges, index.walkLimit)) {
     const [open] = nearestRefuges(index, lat, lon, now, 1, true);
     if (open && !refuges.some((refuge) => refuge.id === open.id)) {
       refuges = [open, ...refuges];
+      added = true;
     }
   }
   return {
     refuges,
+    nearest_open_added: added,
     within_territory: insideTerritory(index.snapshot.territory, lat, lon),
     hours_known: knowsHoursAt(index, now),
   };

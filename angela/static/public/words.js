@@ -12,6 +12,9 @@ const MONTHS = [
 export const UNKNOWN_HOURS = "Horaires non renseignés";
 // Past the end of the phone's list of opening times: no claim either way.
 export const STALE_HOURS = "Horaires à vérifier";
+// From this hour, a change before NIGHT_ENDS_HOUR the next day is "cette nuit".
+const EVENING_HOUR = 18;
+const NIGHT_ENDS_HOUR = 6;
 // Eight directions, clockwise from north, as a person says them, with an arrow.
 const DIRECTIONS = [
   ["au nord", "↑"], ["au nord-est", "↗"], ["à l'est", "→"], ["au sud-est", "↘"],
@@ -45,6 +48,10 @@ function when(change, now, closing) {
   if (days <= 0) {
     return time;
   }
+  // Said in the evening of a change in the small hours: it is tonight.
+  if (days === 1 && Number(at.hour) < NIGHT_ENDS_HOUR && Number(inParis(now).hour) >= EVENING_HOUR) {
+    return `cette nuit ${time}`;
+  }
   if (days === 1) {
     return `demain ${time}`;
   }
@@ -75,15 +82,25 @@ export function distanceText(metres) {
   return `${Math.floor((metres + 500) / 1000)} km`;
 }
 
+// Past this walk, too far on foot: call the 17 or a taxi
+// (angela.core.walking.FAR_WALK_MINUTES).
+const FAR_WALK_MINUTES = 30;
+
 export function walkText(metres, minutes) {
-  const distance = distanceText(metres);
+  const distance = `${distanceText(metres)} à vol d'oiseau`;
+  if (minutes > FAR_WALK_MINUTES) {
+    return `${distance} · trop loin à pied : appelez le 17 ou un taxi`;
+  }
   if (minutes < 1) {
     return `${distance} · moins d'une minute à pied`;
   }
-  if (minutes < 60) {
-    return `${distance} · ${minutes} min à pied`;
-  }
-  return `${distance} · ${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, "0")} à pied`;
+  return `${distance} · ${minutes} min à pied`;
+}
+
+// "à 509 m du centre de Melun": a commune list is measured from the
+// commune, not from the person (angela.core.walking.from_centre_text).
+export function fromCentreText(metres, commune) {
+  return `à ${distanceText(metres)} du centre de ${commune}`;
 }
 
 export function phoneText(e164) {
