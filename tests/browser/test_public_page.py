@@ -15,7 +15,6 @@ from tests.places import LE_MEE_CENTRE, MELUN_TOWN_HALL, SEINE_PORT_CHURCH
 pytestmark = pytest.mark.browser
 
 FIND = "Trouver le refuge le plus proche"
-NO_POSITION = "Position non disponible : choisissez votre commune."
 VISIBLE_REFUGES = [name for name, *_rest, status in REFUGES if status == "trained"]
 
 
@@ -137,7 +136,10 @@ def test_the_card_says_the_same_open_status_as_the_refuge_page(open_page, server
 def test_position_refused_hands_over_to_the_commune_picker(open_page, shoot):
     page = open_page("/")  # no geolocation permission: the request is refused
     page.get_by_role("button", name=FIND).click()
-    expect(page.get_by_role("status")).to_have_text(NO_POSITION)
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Position refusée : choisissez votre commune.")
+    # And how to allow it another time.
+    expect(status).to_contain_text("« Position » pour ce site")
     picker = page.get_by_label("Commune", exact=True)
     expect(picker).to_be_focused()
     shoot(page, "04-position-refused")
@@ -217,6 +219,18 @@ def test_shift_three_times_leaves_at_once(open_page, server):
     page.wait_for_url(server.url(NEUTRAL_PAGE))
     page.go_back()
     assert page.url == server.url(NEUTRAL_PAGE + "?avant")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_the_emergency_numbers_are_two_tab_presses_away(open_page, javascript):
+    page = open_page("/", java_script_enabled=javascript)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Aller aux numéros d'urgence")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name=re.compile("Appeler le 17"))).to_be_focused()
 
 
 def test_more_numbers_are_one_tap_away(open_page, shoot):

@@ -10,11 +10,17 @@ import { communeListing, findRefuges } from "./nearest.js";
 import { watchSnapshot } from "./snapshot.js";
 import { accuracyText, distanceText, listDateText } from "./words.js";
 
-const POSITION_OPTIONS = { enableHighAccuracy: false, timeout: 10000, maximumAge: 60000 };
+// About 6 s: past that, the commune picker is the quicker way.
+const POSITION_OPTIONS = { enableHighAccuracy: false, timeout: 6000, maximumAge: 60000 };
 // After the position, how long to wait for the server's word on the list
 // (only while a check is still under way, just after the page loaded).
 const WAIT_FOR_SERVER_MS = 1500;
 const NO_POSITION = "Position non disponible : choisissez votre commune.";
+// Said when the position was refused, and how to allow it next time.
+const POSITION_REFUSED =
+  "Position refusée : choisissez votre commune. Pour l'autoriser une autre fois : dans les réglages du navigateur, « Autorisations » ou « Confidentialité », puis « Position » pour ce site.";
+const POSITION_SLOW =
+  "Position non disponible (délai dépassé) : choisissez votre commune, ou réessayez près d'une fenêtre ou dehors.";
 const NO_LIST =
   "Pas de connexion, et la liste des refuges n'est pas encore sur ce téléphone. En cas de danger, appelez le 17 ou le 112.";
 
@@ -197,7 +203,8 @@ export function startFinder(root) {
       try {
         position = await locate();
       } catch (error) {
-        handOver(error?.code === 3 ? "Position non disponible (délai dépassé) : choisissez votre commune." : NO_POSITION);
+        const codes = { 1: POSITION_REFUSED, 3: POSITION_SLOW };
+        handOver(codes[error?.code] ?? NO_POSITION);
         return;
       }
       if (snapshot.state.pending) {
