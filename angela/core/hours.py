@@ -84,7 +84,11 @@ def status_at(hours: OpeningHours, moment: datetime) -> OpenStatus:
 
 
 def _state(hours: OpeningHours, instant: datetime) -> State:
-    return hours.state(instant.astimezone(PARIS))[0]
+    # The rules are read on the wall clock, so the state depends on the wall
+    # time alone; given as such (naive, in the hours' own zone) because
+    # opening-hours-py 2.1.4 misreads some aware times by the clock change
+    # (closed at 02:59 summer time on 25 October 2026 for "24/7").
+    return hours.state(instant.astimezone(PARIS).replace(tzinfo=None))[0]
 
 
 def _instants(wall: datetime) -> set[datetime]:

@@ -52,6 +52,9 @@ function sourceLine(state, hoursKnown) {
     lines.push(`Hors connexion — liste${since}.`);
   } else if (state.failed) {
     lines.push(`Service indisponible — liste${since}.`);
+  } else if (state.pending) {
+    // The server has not answered yet: the phone's copy, said as such.
+    lines.push(`Connexion lente — liste${since}.`);
   }
   if (!hoursKnown) {
     lines.push("Cette liste est trop ancienne pour dire ce qui est ouvert : horaires à vérifier.");
