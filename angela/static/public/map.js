@@ -31,7 +31,15 @@ export async function showMap(container, cards, origin, { onTileError, tiles = t
   maps.set(container, map);
   let reported = false;
   const addTiles = () => {
-    L.tileLayer(container.dataset.tileUrl, { attribution: container.dataset.tileAttribution, maxZoom: 19 })
+    L.tileLayer(container.dataset.tileUrl, {
+      attribution: container.dataset.tileAttribution,
+      maxZoom: 19,
+      // The page sends no Referer (Referrer-Policy: no-referrer), but
+      // OpenStreetMap's tile servers refuse requests without one: the tiles
+      // alone name the site, by its origin only, never the page's path or
+      // query (such as the commune chosen).
+      referrerPolicy: "strict-origin",
+    })
       .on("tileerror", () => {
         if (!reported) {
           reported = true;
@@ -89,24 +97,24 @@ function spread(map, markers) {
   const placed = [];
   for (const marker of markers) {
     const at = map.latLngToContainerPoint(marker.getLatLng());
+    const free = (shift) => !placed.some((other) => other.distanceTo(at.add(shift)) < ROOM_PX);
+    // The nearest free spot on rings around its own point: 1, 8, 16, 24 spots.
     let shift = L.point(0, 0);
-    for (let turn = 0; turn < 12; turn += 1) {
-      const here = at.add(shift);
-      const crowding = placed.find((other) => other.distanceTo(here) < ROOM_PX);
-      if (!crowding) {
-        break;
+    for (let ring = 1; ring <= 3 && !free(shift); ring += 1) {
+      const spots = 8 * ring;
+      for (let spot = 0; spot < spots; spot += 1) {
+        const angle = (2 * Math.PI * spot) / spots - Math.PI / 2;
+        const candidate = L.point(ring * ROOM_PX * Math.cos(angle), ring * ROOM_PX * Math.sin(angle)).round();
+        if (free(candidate)) {
+          shift = candidate;
+          break;
+        }
       }
-      const away = here.subtract(crowding);
-      const length = away.distanceTo(L.point(0, 0));
-      // Straight away from the crowding marker; to the right when on it.
-      const step = length === 0 ? L.point(ROOM_PX, 0) : away.multiplyBy((ROOM_PX - length) / length + 0.01);
-      shift = shift.add(step);
     }
     placed.push(at.add(shift));
     const icon = marker.options.icon;
-    const [dx, dy] = [Math.round(shift.x), Math.round(shift.y)];
-    icon.options.iconAnchor = [18 - dx, 18 - dy];
-    icon.options.popupAnchor = [dx, dy - 18];
+    icon.options.iconAnchor = [18 - shift.x, 18 - shift.y];
+    icon.options.popupAnchor = [shift.x, shift.y - 18];
     marker.setIcon(icon);
     marker.getElement()?.setAttribute("aria-label", marker.label);
   }
