@@ -291,3 +291,11 @@ def test_a_database_failure_on_a_page_is_a_french_503(app, client, monkeypatch):
     api = client.get("/api/v1/refuges/nearest?lat=48.5&lon=2.6")
     assert api.status_code == 503
     assert api.get_json()["error"]["code"] == "unavailable"
+
+
+@pytest.mark.parametrize("path", ["/?commune=77288", "/refuges/{id}"])
+def test_the_map_gets_the_tile_server_and_its_credit(app, client, make_merchant, path):
+    refuge = make_merchant()
+    html = client.get(path.format(id=refuge.id)).get_data(as_text=True)
+    assert f'data-tile-url="{app.config["TILE_URL"]}"' in html
+    assert 'data-tile-attribution=""' not in html

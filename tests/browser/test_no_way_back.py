@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, NEUTRAL_PAGE, PHONE, Server, page_opener
 from tests.browser.test_public_page import card_names, located, search
-from tests.conftest import skip_or_fail
 from tests.places import MELUN_TOWN_HALL
 
 pytestmark = pytest.mark.browser
@@ -24,19 +23,14 @@ window.addEventListener("pageshow", (event) => window.__shows.push(event.persist
 
 
 @pytest.fixture(scope="module")
-def cached_browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        skip_or_fail(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=CHROMIUM_ARGS,
-            ignore_default_args=["--disable-back-forward-cache"],
-        )
-        yield launched
-        launched.close()
+def cached_browser(playwright_session: Any) -> Iterator[Any]:
+    launched = playwright_session.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS,
+        ignore_default_args=["--disable-back-forward-cache"],
+    )
+    yield launched
+    launched.close()
 
 
 @pytest.fixture

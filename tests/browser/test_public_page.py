@@ -3,6 +3,7 @@ refuge, and still usable with no position, no JavaScript or no map tiles."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -119,7 +120,22 @@ def test_nothing_open_nearby_puts_the_police_first(open_page, shoot):
     # The nearest open refuge, far away, is still offered before the closed ones.
     assert card_names(page)[0] in {"Mairie de Dammarie", "Cinéma du Mée", "Hôtel de la Gare"}
     expect(page.get_by_role("status")).to_contain_text("appelez le 17")
+    # Said once, not twice; and the order is said as it is: the open one first.
+    expect(page.get_by_role("status")).to_contain_text("le plus proche ouvert est à ")
+    expect(page.locator("[data-results-why]")).to_contain_text("en premier, le refuge ouvert")
     shoot(page, "03-police-first")
+
+
+def test_markers_of_nearby_refuges_never_cover_each_other(open_page):
+    page = open_page("/?commune=77288")
+    markers = page.locator("[data-map-section] .leaflet-marker-icon")
+    expect(markers).to_have_count(5)
+    centres = markers.evaluate_all(
+        "(all) => all.map((m) => { const r = m.getBoundingClientRect();"
+        " return [r.x + r.width / 2, r.y + r.height / 2]; })"
+    )
+    gaps = [math.dist(a, b) for i, a in enumerate(centres) for b in centres[i + 1 :]]
+    assert min(gaps) >= 36, gaps
 
 
 def test_the_card_says_the_same_open_status_as_the_refuge_page(open_page, server):

@@ -73,7 +73,7 @@ function summary(answer, nearby) {
     return `${count}, horaires à vérifier. En cas de danger, appelez le 17.`;
   }
   if (!nearby) {
-    const far = answer.nearest_open_added
+    const far = first.open_now === true
       ? `le plus proche ouvert est à ${distanceText(first.distance_m)} à vol d'oiseau`
       : "aucun n'est ouvert";
     return `${count}, ${far}. En cas de danger, appelez le 17.`;
@@ -116,7 +116,7 @@ function showNearest(root, page, answer, state, accuracy) {
   let why = answer.within_territory
     ? "Classés du plus proche au plus éloigné de vous, les refuges ouverts d'abord."
     : "Vous semblez être hors de Melun Val de Seine : voici les refuges du territoire les plus proches de vous.";
-  if (answer.nearest_open_added) {
+  if (!nearby && answer.hours_known && answer.refuges[0]?.open_now === true) {
     why = "Aucun refuge ouvert tout près : en premier, le refuge ouvert le plus proche ; puis les plus proches de vous.";
   }
   let policeFirst = null;

@@ -258,17 +258,14 @@ export function communeListing(index, code, now) {
 // is) first too.
 export function findRefuges(index, lat, lon, now) {
   let refuges = openFirst(nearestRefuges(index, lat, lon, now));
-  let added = false;
   if (!anyOpen(refuges, index.walkLimit)) {
     const [open] = nearestRefuges(index, lat, lon, now, 1, true);
     if (open && !refuges.some((refuge) => refuge.id === open.id)) {
       refuges = [open, ...refuges];
-      added = true;
     }
   }
   return {
     refuges,
-    nearest_open_added: added,
     within_territory: insideTerritory(index.snapshot.territory, lat, lon),
     hours_known: knowsHoursAt(index, now),
   };

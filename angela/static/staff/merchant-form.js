@@ -43,7 +43,13 @@ function setUp(form) {
     if (!map) {
       map = L.map(canvas, { scrollWheelZoom: false });
       let reported = false;
-      L.tileLayer(form.dataset.tileUrl, { attribution: form.dataset.tileAttribution, maxZoom: 19 })
+      // The tile server needs to know which site asks (OpenStreetMap's policy);
+      // the rest of the site sends no referrer at all.
+      L.tileLayer(form.dataset.tileUrl, {
+        attribution: form.dataset.tileAttribution,
+        maxZoom: 19,
+        referrerPolicy: "strict-origin",
+      })
         .on("tileerror", () => {
           if (!reported) {
             reported = true;
