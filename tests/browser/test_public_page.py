@@ -294,3 +294,21 @@ def test_axe_finds_no_violation(open_page, axe, path, located_at):
     else:
         page.wait_for_load_state("networkidle")
     assert axe(page) == []
+
+
+def test_a_screen_reader_hears_the_whole_summary_and_french_map_controls(open_page):
+    page = open_page("/", **located(MELUN_TOWN_HALL))
+    button = page.get_by_role("button", name=FIND)
+    search(page)
+    # The focus stays put while the status line is spoken.
+    expect(button).to_be_focused()
+    section = page.locator("[data-map-section]")
+    expect(section.get_by_role("button", name="Agrandir la carte")).to_be_visible()
+    expect(section.get_by_role("button", name="Réduire la carte")).to_be_visible()
+    # Every marker is named after its refuge; "you are here" is no tab stop.
+    labels = section.locator(".leaflet-marker-icon").evaluate_all(
+        "(all) => all.map((m) => m.getAttribute('aria-label'))"
+    )
+    assert labels == [f"{n}. {name}" for n, name in enumerate(card_names(page), 1)]
+    assert section.locator("path.leaflet-interactive").count() == 0
+    expect(section.locator(".leaflet-tooltip")).to_have_text("Vous êtes ici")

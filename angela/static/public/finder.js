@@ -148,10 +148,10 @@ function showCommune(root, page, listing, state) {
   });
 }
 
-function focusResults(root, status) {
-  const title = root.querySelector("[data-results-title]");
-  title.tabIndex = -1;
-  title.focus({ preventScroll: true });
+// The summary is spoken from the status line: moving the focus now would
+// cut it short, so the focus stays on what was pressed, and the next Tab
+// leads into the results.
+function bringIntoView(status) {
   status.scrollIntoView({ block: "start" });
 }
 
@@ -191,7 +191,7 @@ export function startFinder(root) {
     const cards = showCommune(root, page, listing, state);
     const count = cards.length === 1 ? "1 refuge" : `${cards.length} refuges`;
     say(`${count} à ${listing.commune.name}, d'après la liste gardée sur ce téléphone.`);
-    focusResults(root, status);
+    bringIntoView(status);
     revealMap(root.querySelector("[data-map-section]"), cards);
   });
 
@@ -222,7 +222,7 @@ export function startFinder(root) {
       const answer = findRefuges(state.index, latitude, longitude, Date.now());
       const shown = showNearest(root, page, answer, state, accuracyText(accuracy));
       say(summary(answer, shown.nearby));
-      focusResults(root, status);
+      bringIntoView(status);
       revealMap(root.querySelector("[data-map-section]"), shown.cards, { lat: latitude, lon: longitude });
     } finally {
       button.removeAttribute("aria-busy");

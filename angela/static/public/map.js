@@ -27,7 +27,12 @@ function loadStyles(href) {
 export async function showMap(container, cards, origin, { onTileError, tiles = true }) {
   await loadStyles(container.dataset.stylesheet);
   maps.get(container)?.remove();
-  const map = L.map(container, { scrollWheelZoom: false });
+  // Leaflet speaks English: its controls are named here in French.
+  const map = L.map(container, { scrollWheelZoom: false, zoomControl: false });
+  L.control.zoom({ zoomInTitle: "Agrandir la carte", zoomOutTitle: "Réduire la carte" }).addTo(map);
+  map.on("popupopen", (event) => {
+    event.popup.getElement()?.querySelector(".leaflet-popup-close-button")?.setAttribute("aria-label", "Fermer");
+  });
   maps.set(container, map);
   let reported = false;
   const addTiles = () => {
@@ -73,8 +78,11 @@ export async function showMap(container, cards, origin, { onTileError, tiles = t
   });
   if (origin) {
     const here = [origin.lat, origin.lon];
-    L.circleMarker(here, { radius: 9, weight: 3, color: "#ffffff", fillColor: "#1a5fb4", fillOpacity: 1 })
-      .bindTooltip("Vous êtes ici")
+    // Shown, named on the map, and no stop for the keyboard: nothing to do there.
+    L.circleMarker(here, {
+      radius: 9, weight: 3, color: "#ffffff", fillColor: "#1a5fb4", fillOpacity: 1, interactive: false,
+    })
+      .bindTooltip("Vous êtes ici", { permanent: true, direction: "top", offset: [0, -8] })
       .addTo(map);
     points.push(here);
   }
