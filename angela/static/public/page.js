@@ -33,6 +33,23 @@ if (served.length > 0) {
   revealMap(document.querySelector("[data-map-section]"), served);
 }
 
+// What scrolls into view (a focused link, a result) stops short of the top
+// bar and the emergency strip, at their real heights: large text and zoom
+// make them taller than any guess.
+const measureBars = () => {
+  const bar = document.querySelector(".topbar");
+  const strip = document.querySelector(".emergency");
+  const sticky = bar !== null && getComputedStyle(bar).position === "sticky";
+  document.documentElement.style.setProperty("--topbar-room", `${sticky ? bar.offsetHeight + 8 : 8}px`);
+  document.documentElement.style.setProperty("--emergency-room", `${strip ? strip.offsetHeight + 8 : 8}px`);
+};
+const bars = new ResizeObserver(measureBars);
+for (const bar of document.querySelectorAll(".topbar, .emergency")) {
+  bars.observe(bar);
+}
+// Turning the phone may unstick the top bar without changing its size.
+window.addEventListener("resize", measureBars);
+
 const worker = document.body.dataset.serviceWorker;
 if (worker && "serviceWorker" in navigator) {
   // After the page is drawn: the first screen comes first.
