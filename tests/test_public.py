@@ -299,3 +299,34 @@ def test_the_map_gets_the_tile_server_and_its_credit(app, client, make_merchant,
     html = client.get(path.format(id=refuge.id)).get_data(as_text=True)
     assert f'data-tile-url="{app.config["TILE_URL"]}"' in html
     assert 'data-tile-attribution=""' not in html
+
+
+def test_a_shared_refuge_page_says_where_and_when_in_words(client, make_merchant):
+    refuge = make_merchant(name="Pharmacie Gambetta", opening_hours="Mo-Sa 09:00-19:30; PH off")
+    html = client.get(f"/refuges/{refuge.id}").get_data(as_text=True)
+    # For link previews in a message: the place, its address and what it is for.
+    assert (
+        '<meta property="og:title" content="Pharmacie Gambetta — refuge « Où est Angela ? »">'
+        in html
+    )
+    assert f"{refuge.address}, 77000 Melun : on peut y entrer" in html
+    assert "og:url" in html and f"/refuges/{refuge.id}" in html
+    # Its heading is its name, not a link to the page one is on.
+    assert '<h1 class="card-name">Pharmacie Gambetta</h1>' in html
+    assert "Horaires des 7 prochains jours" in html
+    assert html.count("09:00–19:30") >= 5
+
+
+def test_the_week_in_words_knows_holidays_and_nights():
+    from datetime import date
+
+    from angela.core import hours
+
+    week = dict(hours.week_in_words(hours.parse("Mo-Sa 09:00-19:30; PH off"), date(2026, 12, 21)))
+    assert week["lundi 21 décembre"] == "09:00–19:30"
+    assert week["vendredi 25 décembre"] == "fermé"  # Christmas Day
+    assert week["dimanche 27 décembre"] == "fermé"
+    nights = dict(hours.week_in_words(hours.parse("Fr-Sa 18:00-02:00"), date(2026, 12, 21)))
+    assert nights["samedi 26 décembre"] == "00:00–02:00, 18:00–24:00"
+    always = hours.week_in_words(hours.parse("24/7"), date(2026, 12, 21))
+    assert {words for _day, words in always} == {"ouvert 24 h/24"}

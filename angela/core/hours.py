@@ -208,3 +208,33 @@ def _when(change: datetime, now: datetime, *, closing: bool) -> str:
     if days < 7:
         return f"{WEEKDAYS[change.weekday()]} {time}"
     return f"le {change.day} {MONTHS[change.month - 1]} {time}"
+
+
+def week_in_words(hours: OpeningHours, today: date) -> list[tuple[str, str]]:
+    """Return the next seven days from `today`, each as ("lundi 30 novembre",
+    "09:00–12:00, 14:00–19:30" or "fermé" or "horaires à vérifier"), as the
+    refuge page lists them (public holidays and hours past midnight included)."""
+    start = datetime.combine(today, datetime.min.time(), tzinfo=PARIS)
+    days = []
+    for offset in range(7):
+        begin = start + timedelta(days=offset)
+        end = begin + timedelta(days=1)
+        spans, unknown = [], False
+        for stretch in intervals(hours, begin, end):
+            if stretch.start >= end:
+                continue
+            unknown = unknown or stretch.open is None
+            opens = max(stretch.start, begin).astimezone(PARIS)
+            closes = end if stretch.end is None or stretch.end > end else stretch.end
+            closes = closes.astimezone(PARIS)
+            until = "24:00" if closes >= end else f"{closes:%H:%M}"
+            spans.append(f"{opens:%H:%M}–{until}")
+        day = begin.astimezone(PARIS)
+        name = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+        if unknown:
+            days.append((name, "horaires à vérifier"))
+        elif spans == ["00:00–24:00"]:
+            days.append((name, "ouvert 24 h/24"))
+        else:
+            days.append((name, ", ".join(spans) if spans else "fermé"))
+    return days

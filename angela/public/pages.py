@@ -48,7 +48,12 @@ def refuge_show(refuge_id: int) -> Response:
     if refuge is None:
         return render_page("public/refuge_not_found.html", 404)
     now = datetime.now(hours.PARIS)
-    return render_page("public/refuge_show.html", 200, card=presenters.card(directory, refuge, now))
+    return render_page(
+        "public/refuge_show.html",
+        200,
+        card=presenters.card(directory, refuge, now),
+        week=presenters.week(refuge, now),
+    )
 
 
 def render_page(template: str, status: int, **context: Any) -> Response:

@@ -142,6 +142,16 @@ def card(
     return body
 
 
+def week(refuge: Refuge, now: datetime) -> list[tuple[str, str]] | None:
+    """Return the refuge's hours for the next seven days in words, or None
+    when it has no readable hours."""
+    try:
+        parsed = hours.parse(refuge.opening_hours) if refuge.opening_hours else None
+    except hours.HoursError:
+        return None
+    return hours.week_in_words(parsed, hours.paris_today(now)) if parsed else None
+
+
 def commune_listing(commune: territory.Commune, now: datetime) -> dict[str, Any]:
     """Return the cards for a chosen commune, open ones first, nearest to the
     commune's inside point first; its neighbours' nearest when it has none.
