@@ -312,3 +312,23 @@ def test_a_screen_reader_hears_the_whole_summary_and_french_map_controls(open_pa
     assert labels == [f"{n}. {name}" for n, name in enumerate(card_names(page), 1)]
     assert section.locator("path.leaflet-interactive").count() == 0
     expect(section.locator(".leaflet-tooltip")).to_have_text("Vous êtes ici")
+
+
+def test_the_other_numbers_menu_closes_on_a_tap_elsewhere_or_escape(open_page):
+    page = open_page("/")
+    more = page.locator(".emergency-more")
+    page.get_by_text("Autres numéros").click()
+    expect(more).to_have_attribute("open", "")
+    page.locator("h1").click()
+    expect(more).not_to_have_attribute("open", "")
+    page.get_by_text("Autres numéros").click()
+    page.keyboard.press("Escape")
+    expect(more).not_to_have_attribute("open", "")
+
+
+def test_each_shift_press_of_the_quick_exit_is_counted(open_page):
+    page = open_page("/")
+    page.keyboard.press("Shift")
+    expect(page.locator("[data-exit-count]")).to_have_text("Maj 1/3")
+    page.keyboard.press("Shift")
+    expect(page.locator("[data-exit-count]")).to_have_text("Maj 2/3")

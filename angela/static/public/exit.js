@@ -33,6 +33,8 @@ export function armQuickExit(doc) {
     leave();
   });
   let presses = [];
+  const count = doc.querySelector("[data-exit-count]");
+  let forget = null;
   doc.addEventListener("keydown", (event) => {
     if (event.key !== "Shift" || event.repeat) {
       return;
@@ -41,6 +43,15 @@ export function armQuickExit(doc) {
     presses.push(event.timeStamp);
     if (presses.length >= PRESSES) {
       leave();
+      return;
+    }
+    // Each press counted where the eyes go to leave: "Maj 1/3", "Maj 2/3".
+    if (count) {
+      count.textContent = `Maj ${presses.length}/${PRESSES}`;
+      clearTimeout(forget);
+      forget = setTimeout(() => {
+        count.textContent = "";
+      }, WINDOW_MS);
     }
   });
   // Restored from the back-forward cache after leaving: leave again.

@@ -28,6 +28,22 @@ if (finder) {
   startFinder(finder);
 }
 
+// The "other numbers" menu closes on a tap elsewhere, or Escape.
+const more = document.querySelector(".emergency-more");
+if (more) {
+  document.addEventListener("click", (event) => {
+    if (more.open && !more.contains(event.target)) {
+      more.open = false;
+    }
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && more.open) {
+      more.open = false;
+      more.querySelector("summary").focus();
+    }
+  });
+}
+
 const served = [...document.querySelectorAll("main [data-card][data-lat]")];
 if (served.length > 0) {
   revealMap(document.querySelector("[data-map-section]"), served);
