@@ -168,8 +168,15 @@ def run_lighthouse(url: str, output: Path) -> dict[str, Any]:
         "--chrome-flags=" + " ".join(CHROMIUM_ARGS),
         "--only-categories=" + ",".join(CATEGORIES),
     ]
-    done = subprocess.run(command, cwd=LIGHTHOUSE_DIR, capture_output=True, text=True)
-    if done.returncode != 0 or not output.exists():
+    # Lighthouse now and then fails to record its trace (NO_NAVSTART) on a
+    # busy machine: such a run is tried again, twice at most.
+    for attempt in range(1, 4):
+        done = subprocess.run(command, cwd=LIGHTHOUSE_DIR, capture_output=True, text=True)
+        if done.returncode == 0 and output.exists():
+            break
+        reason = done.stderr.strip()[-200:]
+        print(f"    (Lighthouse failed on attempt {attempt}: {reason})", flush=True)
+    else:
         raise SystemExit(f"Lighthouse failed on {url}:\n{done.stderr[-3000:]}")
     report: dict[str, Any] = json.loads(output.read_text())
     if report.get("runtimeError"):
