@@ -33,25 +33,11 @@ from angela.public.presenters import any_open, open_first
 from tests.browser.conftest import PHONE, TILE_URL, Server, _serving, page_opener
 from tests.browser.test_twins_browser import module_url
 from tests.places import FONTAINEBLEAU_CHATEAU, PARIS_NOTRE_DAME
+from tests.test_snapshot_hours import HOURS as SNAPSHOT_HOURS
 
 pytestmark = pytest.mark.browser
 
-HOURS = [
-    "24/7",
-    "off",
-    None,
-    "Mo-Sa 09:00-19:30; PH off",
-    "Fr-Sa 18:00-02:00",
-    "Mo-Fr 08:00-12:00,14:00-18:00",
-    "Su 10:00-13:00",
-    "Mo-Su 07:00-22:00; PH 09:00-12:00",
-    "Tu-Sa 10:00-19:00; Su unknown",
-    'Mo-Fr 09:00-12:00 "matin", 12:00-18:00 "après-midi"',
-    "Sa 22:00-04:00",
-    "Su 01:30-03:30",
-    "Mo-Su 00:00-24:00",
-    "Dec 25 off; Mo-Su 10:00-20:00",
-]
+HOURS = [*SNAPSHOT_HOURS, "Mo-Su 00:00-24:00"]
 REFUGES = 600
 # Today's snapshot, one with Christmas Day in it, one with the clocks going
 # forward (28 March 2027) in it.
