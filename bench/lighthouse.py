@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import struct
@@ -46,6 +45,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.synthetic_refuges import seed_database
 from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,15 +81,6 @@ ITEMS_SHOWN = 6
 
 def _value(report: dict[str, Any], audit_id: str) -> float:
     return float(report["audits"][audit_id].get("numericValue") or 0)
-
-
-def seed_database(path: Path) -> None:
-    if path.exists():
-        path.unlink()
-    env = {**os.environ, "ANGELA_DATABASE_URL": f"sqlite:///{path}"}
-    flask = [sys.executable, "-m", "flask", "--app", "angela"]
-    for command in (["db", "upgrade"], ["seed"]):
-        subprocess.run([*flask, *command], env=env, cwd=ROOT, check=True, capture_output=True)
 
 
 def install_lighthouse() -> None:

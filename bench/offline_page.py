@@ -52,9 +52,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 import urllib.request
@@ -66,7 +64,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synthetic_refuges import random_points, write_database
+from bench.synthetic_refuges import random_points, seed_database, write_database
 from tests.server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -258,16 +256,6 @@ ROWS = [
     ("rank_p95", "ranking: findRefuges, p95 per call", ""),
     ("rank_mean", "ranking: findRefuges, mean per call", ""),
 ]
-
-
-def seed_database(path: Path) -> None:
-    """The demo data, as `make db` loads it."""
-    if path.exists():
-        path.unlink()
-    env = {**os.environ, "ANGELA_DATABASE_URL": f"sqlite:///{path}"}
-    flask = [sys.executable, "-m", "flask", "--app", "angela"]
-    for command in (["db", "upgrade"], ["seed"]):
-        subprocess.run([*flask, *command], env=env, cwd=ROOT, check=True, capture_output=True)
 
 
 def get(url: str, **headers: str) -> tuple[bytes, dict[str, str]]:

@@ -8,12 +8,15 @@ the +33 1 6x range. All fictional.
 
 writes them into a new SQLite file (the app's tables made with
 `db.create_all()`); `bench/offline_page.py` calls `write_database()`.
+`seed_database()` loads the demo data instead, for both page benchmarks.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -28,6 +31,8 @@ from angela.core import hours, territory
 from angela.core.vocab import Category
 from angela.extensions import db
 from angela.models import Merchant
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # A mix close to real shop hours, with the cases the ranking must handle:
 # always open, closed, unknown (None), past midnight, public holidays.
@@ -159,6 +164,16 @@ def merchants(count: int, seed: int = 1) -> list[Merchant]:
                 )
             )
     return found
+
+
+def seed_database(path: Path) -> None:
+    """The demo data, as `make db` loads it."""
+    if path.exists():
+        path.unlink()
+    env = {**os.environ, "ANGELA_DATABASE_URL": f"sqlite:///{path}"}
+    flask = [sys.executable, "-m", "flask", "--app", "angela"]
+    for command in (["db", "upgrade"], ["seed"]):
+        subprocess.run([*flask, *command], env=env, cwd=ROOT, check=True, capture_output=True)
 
 
 def write_database(path: Path, count: int, seed: int = 1) -> None:

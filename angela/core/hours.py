@@ -147,12 +147,6 @@ def intervals(hours: OpeningHours, start: datetime, end: datetime) -> list[Inter
     return found
 
 
-def _in_paris(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment.astimezone(PARIS)
-
-
 def _readable(text: str, error: Exception) -> str:
     message = str(error)
     column = re.search(r"-->\s*\d+:(\d+)", message)

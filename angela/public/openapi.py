@@ -224,6 +224,7 @@ def _query(
     }
 
 
+_NOT_MODIFIED = {"description": "Not modified since the ETag given in If-None-Match."}
 _ERRORS = {
     "400": _json("Error", "A parameter is missing or invalid; `parameter` names it."),
     "503": _json("Error", "The service cannot read its data right now."),
@@ -296,9 +297,7 @@ def document() -> dict[str, Any]:
                             "headers": {"ETag": {"schema": {"type": "string"}}},
                             "content": {"application/json": {"schema": _ref("RefugeCollection")}},
                         },
-                        "304": {
-                            "description": "Not modified since the ETag given in If-None-Match."
-                        },
+                        "304": _NOT_MODIFIED,
                         "503": _ERRORS["503"],
                     },
                 }
@@ -324,9 +323,7 @@ def document() -> dict[str, Any]:
                                 "Cache-Control": {"schema": {"const": "no-cache"}},
                             },
                         },
-                        "304": {
-                            "description": "Not modified since the ETag given in If-None-Match."
-                        },
+                        "304": _NOT_MODIFIED,
                         "503": _ERRORS["503"],
                     },
                 }
