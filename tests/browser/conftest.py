@@ -126,17 +126,23 @@ def _serving(app: Flask) -> Iterator[Server]:
             db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    database = tmp_path_factory.mktemp("browser") / "angela.sqlite3"
-    app = create_app(
+def browser_app(database: Path, **config: Any) -> Flask:
+    """Return an app for the browser on the SQLite file `database`, its
+    tiles at the never-fetched TILE_URL unless `config` says otherwise."""
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "browser-tests",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "TILE_URL": TILE_URL,
+            **config,
         }
     )
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    app = browser_app(tmp_path_factory.mktemp("browser") / "angela.sqlite3")
     # A stand-in for the neutral site of the quick exit (no network here).
     app.add_url_rule(NEUTRAL_PAGE, "neutral", lambda: "<!doctype html><title>Météo</title><p>Météo")
     _seed(app)
@@ -150,16 +156,7 @@ def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The app on loopback with an empty database, one agent, and the fake BAN."""
     database = tmp_path_factory.mktemp("staff-browser") / "angela.sqlite3"
     with fake_ban() as (ban_url, _requests):
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "staff-browser-tests",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-                "TILE_URL": TILE_URL,
-                "GEOCODER_URL": ban_url,
-                "INDEX_POLL_SECONDS": 0.0,
-            }
-        )
+        app = browser_app(database, GEOCODER_URL=ban_url, INDEX_POLL_SECONDS=0.0)
         with app.app_context():
             db.create_all()
             accounts.create_user(AGENT, STAFF_PASSWORD, "agent", actor=None)

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from angela import create_app
-from tests.browser.conftest import PHONE, Server, _note_console, _seed, _serving
+from tests.browser.conftest import PHONE, Server, _note_console, _seed, _serving, browser_app
 from tests.browser.test_public_page import FIND, located, popup_shown, search
 from tests.browser.test_staff_a11y import PAGES as STAFF_PAGES
 from tests.browser.test_staff_a11y import log_in as staff_log_in
@@ -196,14 +195,7 @@ def tiled_site(tmp_path) -> Iterator[tuple[Server, Recorder, list[Any]]]:
     loopback; yield the server, the app's record of requests, and the tile
     server's."""
     with fake_tiles() as (tile_url, tile_requests):
-        app = create_app(
-            {
-                "TESTING": True,
-                "SECRET_KEY": "tile-tests",
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'angela.sqlite3'}",
-                "TILE_URL": tile_url,
-            }
-        )
+        app = browser_app(tmp_path / "angela.sqlite3", TILE_URL=tile_url)
         recorder = Recorder(app.wsgi_app)
         app.wsgi_app = recorder  # type: ignore[method-assign]
         _seed(app)

@@ -22,7 +22,6 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from angela import create_app
 from angela.core import territory
 from angela.core.hours import PARIS, paris_today
 from angela.core.nearest import geodesic_m
@@ -30,7 +29,7 @@ from angela.core.walking import WALK_LIMIT_MINUTES
 from angela.extensions import db
 from angela.models import Merchant
 from angela.public.presenters import any_open, open_first
-from tests.browser.conftest import PHONE, TILE_URL, Server, _serving, page_opener
+from tests.browser.conftest import PHONE, Server, _serving, browser_app, page_opener
 from tests.browser.test_twins_browser import module_url
 from tests.places import FONTAINEBLEAU_CHATEAU, PARIS_NOTRE_DAME
 from tests.test_snapshot_hours import HOURS as SNAPSHOT_HOURS
@@ -99,15 +98,8 @@ def _random_refuges(rng: random.Random) -> list[Merchant]:
 
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    database = tmp_path_factory.mktemp("agreement") / "angela.sqlite3"
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "agreement",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
-            "TILE_URL": TILE_URL,
-            "INDEX_POLL_SECONDS": 0.0,
-        }
+    app = browser_app(
+        tmp_path_factory.mktemp("agreement") / "angela.sqlite3", INDEX_POLL_SECONDS=0.0
     )
     with app.app_context():
         db.create_all()

@@ -21,12 +21,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from angela import create_app
 from angela.core.walking import WALK_LIMIT_MINUTES
 from angela.extensions import db
 from angela.models import Merchant
 from angela.public.presenters import any_open, open_first
-from tests.browser.conftest import PHONE, TILE_URL, Server, _seed, page_opener
+from tests.browser.conftest import PHONE, Server, _seed, browser_app, page_opener
 from tests.browser.test_public_page import FIND, card_names, located, search
 from tests.places import LE_MEE_CENTRE, MELUN_TOWN_HALL
 
@@ -103,15 +102,7 @@ class StoppableServer(Server):
 def own_server(directory: Path, **config: Any) -> Iterator[StoppableServer]:
     """Serve a new app on the conftest's refuges (SQLite in `directory`,
     `config` added) on a free loopback port, until the end or `stop()`."""
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "offline-tests",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'angela.sqlite3'}",
-            "TILE_URL": TILE_URL,
-            **config,
-        }
-    )
+    app = browser_app(directory / "angela.sqlite3", **config)
     _seed(app)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     wsgi = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_TrackedHandler)
