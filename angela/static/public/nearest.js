@@ -18,7 +18,7 @@ const E2 = F * (2 - F);
 // Room for floating-point error in the chords, far below a millimetre.
 const CHORD_SLACK_M = 1e-6;
 // The phone's search: this many nearest, open ones first.
-export const LIMIT = 5;
+const LIMIT = 5;
 
 function ecef(lat, lon) {
   const phi = (lat * Math.PI) / 180;
@@ -56,14 +56,14 @@ export function prepare(snapshot) {
 }
 
 // Whether the snapshot can still say what is open at `now` (milliseconds).
-export function knowsHoursAt(index, now) {
+function knowsHoursAt(index, now) {
   return index.validFrom <= now && now < index.validUntil;
 }
 
 // The open status of the refuge at `position` at `now`, as the API gives it
 // ({open_now, next_change}); open_now null when its hours say nothing, or
 // when the snapshot no longer covers `now` (then `stale` is true).
-export function statusAt(index, position, now) {
+function statusAt(index, position, now) {
   if (!knowsHoursAt(index, now)) {
     return { open_now: null, next_change: null, stale: true };
   }
@@ -83,7 +83,7 @@ export function statusAt(index, position, now) {
 }
 
 // Python's round(): halves to the even neighbour.
-export function roundHalfEven(value) {
+function roundHalfEven(value) {
   const floor = Math.floor(value);
   const rest = value - floor;
   if (rest !== 0.5) {
@@ -92,7 +92,7 @@ export function roundHalfEven(value) {
   return floor % 2 === 0 ? floor : floor + 1;
 }
 
-export function walkingMinutes(index, metres) {
+function walkingMinutes(index, metres) {
   return Math.ceil((metres * 60) / (index.speedKmh * 1000));
 }
 
@@ -101,7 +101,7 @@ export function walkingMinutes(index, metres) {
 // The chord through the earth is never longer than the geodesic, so once the
 // `limit`-th geodesic found is shorter than every chord left, nothing else
 // can do better: only a handful of geodesics are computed.
-export function nearest(index, lat, lon, limit, accept = null) {
+function nearest(index, lat, lon, limit, accept = null) {
   const size = index.refuges.length;
   if (size === 0 || limit < 1) {
     return [];
@@ -150,7 +150,7 @@ export function nearest(index, lat, lon, limit, accept = null) {
   }
 }
 
-export function directionsUrl(refuge) {
+function directionsUrl(refuge) {
   const query = new URLSearchParams({ api: "1", destination: `${refuge.lat},${refuge.lon}`, travelmode: "walking" });
   return `https://www.google.com/maps/dir/?${query}`;
 }
@@ -182,7 +182,7 @@ export function nearestRefuges(index, lat, lon, now, limit = LIMIT, openOnly = f
 // Even-odd test over every ring of the territory's outline (a GeoJSON
 // Polygon or MultiPolygon), the twin of angela.core.territory.commune_at
 // being not None (points exactly on the border aside).
-export function insideTerritory(geometry, lat, lon) {
+function insideTerritory(geometry, lat, lon) {
   const polygons = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
   let inside = false;
   for (const rings of polygons) {

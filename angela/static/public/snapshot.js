@@ -10,7 +10,7 @@ const NOTICE = "angela-snapshot";
 
 // The moment in an HTTP date, or null; a header sent twice arrives joined
 // by a comma ("Sun, 29 Nov 2026 13:02:00 GMT, Sun, …"): the first counts.
-export function httpDate(text) {
+function httpDate(text) {
   const first = /^[^,]*,[^,]*GMT/.exec(text ?? "");
   const date = new Date(first ? first[0] : NaN);
   return Number.isNaN(date.getTime()) ? null : date;

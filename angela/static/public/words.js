@@ -9,7 +9,7 @@ const MONTHS = [
   "janvier", "février", "mars", "avril", "mai", "juin",
   "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 ];
-export const UNKNOWN_HOURS = "Horaires non renseignés";
+const UNKNOWN_HOURS = "Horaires non renseignés";
 // Past the end of the phone's list of opening times: no claim either way.
 export const STALE_HOURS = "Horaires à vérifier";
 // From this hour, a change before NIGHT_ENDS_HOUR the next day is "cette nuit".
