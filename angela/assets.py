@@ -204,9 +204,12 @@ def pack(body: bytes, compress: bool = True) -> tuple[bytes | None, str]:
     return (packed if len(packed) < len(body) else None), digest
 
 
-def packed_response(body: bytes, gzipped: bytes | None, etag: str, mimetype: str) -> Response:
+def packed_response(
+    body: bytes, gzipped: bytes | None, etag: str, mimetype: str, status: int = 200
+) -> Response:
     """Answer `body`, or its gzip when the browser accepts it (each with its
-    own strong ETag), as a 304 when the browser's copy is current."""
+    own strong ETag); a 200 becomes a 304 when the browser's copy is current
+    (an error page never does)."""
     if gzipped is not None and request.accept_encodings["gzip"]:
         response = Response(gzipped, content_type=mimetype)
         response.headers["Content-Encoding"] = "gzip"
@@ -216,7 +219,9 @@ def packed_response(body: bytes, gzipped: bytes | None, etag: str, mimetype: str
         response.set_etag(etag)
     if gzipped is not None:
         response.vary.add("Accept-Encoding")
-    response.make_conditional(request)  # may turn it into a 304, in place
+    response.status_code = status
+    if status == 200:
+        response.make_conditional(request)  # may turn it into a 304, in place
     return response
 
 

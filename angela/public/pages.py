@@ -62,9 +62,7 @@ def render_page(template: str, status: int, **context: Any) -> Response:
     browser on each visit (an unchanged page costs a 304)."""
     html = _render(template, **context)
     gzipped, etag = assets.pack(html)
-    response = assets.packed_response(html, gzipped, etag, "text/html; charset=utf-8")
-    if response.status_code == 200:
-        response.status_code = status
+    response = assets.packed_response(html, gzipped, etag, "text/html; charset=utf-8", status)
     # Revalidate, but let the back button restore the page with its results.
     response.cache_control.no_cache = True
     return response
