@@ -12,8 +12,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from angela import assets, cli, config, errors, security
     from angela.extensions import csrf, db, migrate
     from angela.public import api, offline, pages
+    from angela.public import support as public_support
     from angela.services import database, directory
     from angela.staff import admin, guard, login, merchants
+    from angela.staff import support as staff_support
 
     app = Flask(__name__)
     if test_config is None:
@@ -36,12 +38,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     guard.init_app(app)
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(public_support.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(offline.bp)
     app.register_blueprint(api.health_bp)
     app.register_blueprint(login.bp)
     app.register_blueprint(merchants.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(staff_support.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -1,7 +1,7 @@
-"""The stored data: merchants (their columns sized by the merchant schema)
-and the revision counters that tell every process when its copy is stale;
-staff accounts, their server-side sessions, failed logins and the audit
-trail."""
+"""The stored data: merchants (their columns sized by the merchant schema),
+the support services shown after the danger, and the revision counters
+that tell every process when its copy is stale; staff accounts, their
+server-side sessions, failed logins and the audit trail."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from angela.core.schema import FIELDS
+from angela.core.support import FIELDS as SUPPORT_FIELDS
 from angela.core.vocab import Category, Role, TrainingStatus, Vocabulary
 from angela.extensions import db
 
@@ -80,6 +81,39 @@ class Merchant(db.Model):  # type: ignore[name-defined,misc]
 
     def __repr__(self) -> str:
         return f"<Merchant {self.ref} {self.name!r}>"
+
+
+def _support_sized(name: str) -> String:
+    """The text column of a support service field, as long as its reader allows."""
+    return String(SUPPORT_FIELDS[name].max_length)
+
+
+class SupportService(db.Model):  # type: ignore[name-defined,misc]
+    """A service that accompanies victims after the danger, managed by the
+    staff; the public sees it once complete (`core.support.missing`)."""
+
+    __tablename__ = "support_services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(_support_sized("name"), unique=True)
+    services: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(_support_sized("phone"))
+    address: Mapped[str | None] = mapped_column(_support_sized("address"))
+    postcode: Mapped[str | None] = mapped_column(_support_sized("postcode"))
+    hours: Mapped[str | None] = mapped_column(_support_sized("hours"))
+    languages: Mapped[str | None] = mapped_column(_support_sized("languages"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    version: Mapped[int] = mapped_column(Integer)
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<SupportService {self.id} {self.name!r}>"
 
 
 class Revision(db.Model):  # type: ignore[name-defined,misc]
@@ -166,6 +200,9 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     )
     reason: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    support_service_id: Mapped[int | None] = mapped_column(
+        ForeignKey("support_services.id", ondelete="SET NULL"), index=True
+    )
 
 
 class ImportUpload(db.Model):  # type: ignore[name-defined,misc]

@@ -11,7 +11,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tests.places import FONTAINEBLEAU_CHATEAU, MELUN_TOWN_HALL
+from tests.places import (
+    FONTAINEBLEAU_CHATEAU,
+    LE_MEE_CENTRE,
+    MELUN_STATION,
+    MELUN_TOWN_HALL,
+    PARIS_NOTRE_DAME,
+)
 
 # What the fake answers, by words found in the query `q`.
 ANSWERS: dict[str, Any] = {
@@ -21,6 +27,17 @@ ANSWERS: dict[str, Any] = {
         FONTAINEBLEAU_CHATEAU,
         "Place du Général de Gaulle 77300 Fontainebleau",
         "77186",
+    ),
+    # Several streets of that name: two in the territory, one far outside.
+    "rue de la gare": (
+        "many",
+        [
+            (PARIS_NOTRE_DAME, "Rue de la Gare 75019 Paris", "75119"),
+            (MELUN_STATION, "Rue de la Gare 77000 Melun", "77288"),
+            (LE_MEE_CENTRE, "Rue de la Gare 77350 Le Mée-sur-Seine", "77285"),
+        ],
+        "",
+        "",
     ),
     "lent": ("slow", None, "", ""),
     "panne": ("error", None, "", ""),
@@ -52,7 +69,12 @@ class _Handler(BaseHTTPRequestHandler):
                     return self._send(200, {"type": "FeatureCollection", "features": []})
                 if kind == "error":
                     return self._send(500, {"message": "internal error"})
-                found = [feature(position, label, citycode)]
+                if kind == "many":
+                    # A whole label typed comes first, as the real service ranks it.
+                    ranked = sorted(position, key=lambda place: place[1].lower() not in query)
+                    found = [feature(*place) for place in ranked]
+                else:
+                    found = [feature(position, label, citycode)]
                 return self._send(200, {"type": "FeatureCollection", "features": found})
         return self._send(200, {"type": "FeatureCollection", "features": []})
 

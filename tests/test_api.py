@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from geopy.distance import geodesic
@@ -222,6 +223,25 @@ def test_one_refuge_and_unknown_ids(client, make_merchant):
         response = client.get(path)
         assert response.status_code == 404
         assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_directions_lead_to_the_place_named_in_words(client, make_merchant):
+    merchant = make_merchant(
+        name="Bar « L'Escale » & Co", address="12 bis, quai de l'Hôtel-de-Ville",
+        postcode="77350", position=LE_MEE_CENTRE,
+    )  # fmt: skip
+    body = client.get(f"/api/v1/refuges/{merchant.id}").get_json()
+    url = urlsplit(body["directions_url"])
+    assert (url.scheme, url.netloc, url.path) == ("https", "www.google.com", "/maps/dir/")
+    assert parse_qs(url.query) == {
+        "api": ["1"],
+        "destination": [
+            "Bar « L'Escale » & Co, 12 bis, quai de l'Hôtel-de-Ville, 77350 Le Mée-sur-Seine"
+        ],
+        "travelmode": ["walking"],
+    }
+    # The exact point stays in the object for clients that want it.
+    assert (body["lat"], body["lon"]) == LE_MEE_CENTRE
 
 
 def test_wrong_method_is_json(client):

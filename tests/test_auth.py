@@ -15,7 +15,7 @@ from angela.services import accounts, login_throttle
 from tests.conftest import STAFF_PASSWORD, log_in
 
 # Placeholders for URL converters when walking the URL map.
-URL_VALUES = {"merchant_id": 1, "user_id": 1, "action": "suspend"}
+URL_VALUES = {"merchant_id": 1, "user_id": 1, "action": "suspend", "service_id": 1}
 PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "static"}
 # Every role may change its own password.
 SELF_SERVICE_ENDPOINTS = {"auth.password_change"}
@@ -271,6 +271,9 @@ def test_a_viewer_is_refused_every_write_and_admin_page(app, staff_client, merch
                     "staff.merchant_edit",
                     "staff.merchants_import",
                     "staff.merchants_export",
+                    "support.service_new",
+                    "support.service_edit",
+                    "support.service_delete",
                 )
             ):
                 assert response.status_code == 403, (method, rule.rule)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from angela.services import geocoding
@@ -50,3 +52,41 @@ def test_unreachable_server_asks_for_manual_placement():
 def test_empty_address_is_refused_before_asking():
     with pytest.raises(geocoding.GeocodingError, match="Saisissez"):
         geocoding.locate(" ", "", "http://127.0.0.1:9", timeout=1)
+
+
+# --- the public address search --------------------------------------------
+
+
+def test_search_keeps_addresses_inside_the_territory_best_first(ban):
+    url, requests = ban
+    found = geocoding.search("Rue de la Gare", url, timeout=2)
+    assert [place.label for place in found] == [
+        "Rue de la Gare 77000 Melun",
+        "Rue de la Gare 77350 Le Mée-sur-Seine",
+    ]
+    assert [place.commune.name for place in found] == ["Melun", "Le Mée-sur-Seine"]
+    asked = requests[-1]
+    # Leaning towards Melun, autocompleting, and asking for more than is shown.
+    assert "lat=48.5393" in asked and "lon=2.6596" in asked and "autocomplete=1" in asked
+    assert f"limit={geocoding.SEARCH_ASKED}" in asked
+
+
+def test_search_finds_nothing_outside(ban):
+    assert geocoding.search("Château de Fontainebleau", ban[0], timeout=2) == []
+    assert geocoding.search("rien de tel", ban[0], timeout=2) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "said"), [("rue lente", "ne répond pas à temps"), ("rue en panne", "indisponible")]
+)
+def test_search_says_when_the_service_fails(ban, text, said):
+    with pytest.raises(geocoding.GeocoderDown, match=said):
+        geocoding.search(text, ban[0], timeout=0.3)
+
+
+def test_what_was_typed_is_never_logged(ban, caplog):
+    # Whatever the level: geopy's own geocode would log the URL at DEBUG.
+    with caplog.at_level(logging.DEBUG):
+        geocoding.search("12 rue de la Gare", ban[0], timeout=2)
+    assert "gare" not in caplog.text.lower()
+    assert ban[1][-1].startswith("/geocodage/search?q=12+rue+de+la+Gare")

@@ -28,13 +28,13 @@ def check(spec, schema_name, body):
     jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
 
 
-def documented(spec, path, response):
-    """Assert that the response's status is documented for GET `path` (a
-    path of the document) and that its body matches the schema documented
+def documented(spec, path, response, method="get"):
+    """Assert that the response's status is documented for `method` `path`
+    (a path of the document) and that its body matches the schema documented
     for that status; return the body."""
-    answers = spec["paths"][path]["get"]["responses"]
+    answers = spec["paths"][path][method]["responses"]
     status = str(response.status_code)
-    assert status in answers, f"GET {path} answered {status}; documented: {sorted(answers)}"
+    assert status in answers, f"{method} {path} answered {status}; documented: {sorted(answers)}"
     content = answers[status].get("content")
     if content is None:
         assert response.data == b""

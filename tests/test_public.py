@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from html import unescape
+from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import pytest
 
@@ -315,6 +317,69 @@ def test_a_shared_refuge_page_says_where_and_when_in_words(client, make_merchant
     assert '<h1 class="card-name">Pharmacie Gambetta</h1>' in html
     assert "Horaires des 7 prochains jours" in html
     assert html.count("09:00–19:30") >= 5
+
+
+class _Attributes(HTMLParser):
+    """The attributes of each element of a page that has `marker`, as a
+    browser reads them (entities decoded), in order."""
+
+    def __init__(self, marker: str) -> None:
+        super().__init__()
+        self.marker, self.found = marker, []
+
+    def handle_starttag(self, tag, attrs):
+        if any(name == self.marker for name, _value in attrs):
+            self.found.append(dict(attrs))
+
+
+def attributes(html: str, marker: str) -> list[dict[str, str | None]]:
+    parser = _Attributes(marker)
+    parser.feed(html)
+    return parser.found
+
+
+SHAREABLE = {
+    "name": 'Bar « L\'Escale » & "Le Quai"',
+    "address": "12 bis, quai de l'Hôtel-de-Ville",
+    "postcode": "77000",
+}
+
+
+def test_a_refuge_page_can_be_sent_by_sms_without_javascript(client, make_merchant):
+    refuge = make_merchant(**SHAREABLE)
+    html = client.get(f"/refuges/{refuge.id}").get_data(as_text=True)
+    [link] = attributes(html, "data-share-sms")
+    href = link["href"]
+    assert href is not None and href.startswith("sms:?&body=")  # read by iOS and Android
+    body = href.removeprefix("sms:?&body=")
+    # All percent-encoded: no space or "+" (Messages would show a "+"), no
+    # "&" or "#" to cut the body short, no "/" (not allowed in an sms: body).
+    assert re.fullmatch(r"(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+", body), body
+    assert unquote(body) == (
+        'Refuge « Où est Angela ? » : Bar « L\'Escale » & "Le Quai", '
+        "12 bis, quai de l'Hôtel-de-Ville, 77000 Melun\n"
+        f"http://localhost/refuges/{refuge.id}"
+    )
+    assert "Partager ce refuge par SMS" in page_text(client.get(f"/refuges/{refuge.id}"))
+
+
+def test_the_share_script_gets_the_refuge_and_its_page_and_nothing_else(client, make_merchant):
+    refuge = make_merchant(**SHAREABLE)
+    html = client.get(f"/refuges/{refuge.id}").get_data(as_text=True)
+    [block] = attributes(html, "data-share")
+    assert {name: value for name, value in block.items() if name.startswith("data-share-")} == {
+        "data-share-title": 'Bar « L\'Escale » & "Le Quai" — refuge « Où est Angela ? »',
+        "data-share-text": (
+            'Refuge « Où est Angela ? » : Bar « L\'Escale » & "Le Quai", '
+            "12 bis, quai de l'Hôtel-de-Ville, 77000 Melun"
+        ),
+        "data-share-url": f"http://localhost/refuges/{refuge.id}",
+    }
+    # The buttons only the script can make work are hidden until it does.
+    for marker in ("data-share-native", "data-share-copy"):
+        [button] = attributes(html, marker)
+        assert "hidden" in button
+    assert len(attributes(html, "data-share-status")) == 1
 
 
 def test_the_week_in_words_knows_holidays_and_nights():

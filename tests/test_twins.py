@@ -12,10 +12,12 @@ from typing import Any
 
 import pytest
 
+from angela.core import territory
 from angela.core.hours import OpenStatus, describe
 from angela.core.phones import for_display
+from angela.core.refuges import Refuge
 from angela.core.walking import walk_text
-from angela.public.presenters import any_open, open_first
+from angela.public.presenters import any_open, directions_url, open_first
 
 TWINS_PATH = Path(__file__).parent / "golden" / "twins.json"
 TWINS: dict[str, list[dict[str, Any]]] = {
@@ -38,7 +40,9 @@ def test_the_table_names_each_case_once():
     for table, rows in TWINS.items():
         names = [case["case"] for case in rows]
         assert len(names) == len(set(names)), table
-    assert set(TWINS) == {"walk_text", "describe_status", "phone_text", "open_first", "any_open"}
+    assert set(TWINS) == {
+        "walk_text", "describe_status", "phone_text", "open_first", "any_open", "directions_url",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("case", cases("walk_text"))
@@ -65,3 +69,23 @@ def test_open_first(case):
 @pytest.mark.parametrize("case", cases("any_open"))
 def test_any_open(case):
     assert any_open(case["refuges"], case["within_minutes"]) is case["expected"]
+
+
+@pytest.mark.parametrize("case", cases("directions_url"))
+def test_directions_url(case):
+    fields = case["refuge"]
+    # The case's commune is the one its code names, as in the API's objects.
+    assert territory.communes_by_code()[fields["commune"]["code"]].name == fields["commune"]["name"]
+    refuge = Refuge(
+        id=1,
+        name=fields["name"],
+        category="other",
+        address=fields["address"],
+        postcode=fields["postcode"],
+        commune_code=fields["commune"]["code"],
+        lat=fields["lat"],
+        lon=fields["lon"],
+        phone=None,
+        opening_hours=None,
+    )
+    assert directions_url(refuge) == case["expected"]

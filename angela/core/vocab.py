@@ -88,3 +88,6 @@ class AuditAction(Vocabulary):
     USER_UPDATE = "user_update", "Compte modifié"
     PASSWORD_CHANGE = "password_change", "Mot de passe changé"
     PASSWORD_RESET = "password_reset", "Mot de passe provisoire donné"
+    SUPPORT_CREATE = "support_create", "Accompagnement ajouté"
+    SUPPORT_UPDATE = "support_update", "Accompagnement modifié"
+    SUPPORT_DELETE = "support_delete", "Accompagnement supprimé"

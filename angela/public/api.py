@@ -2,6 +2,8 @@
 
 Endpoints parse their parameters, ask the refuge directory, and serialise.
 No visitor position is logged or stored: the nearest lookup runs in memory.
+The address search takes what was typed in a POST body, never in the URL
+that access logs and proxies keep, and answers `no-store`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from angela import assets
 from angela.core import territory
 from angela.core.hours import PARIS
 from angela.core.schema import DEGREES_PATTERN
-from angela.public import openapi, presenters
+from angela.extensions import csrf
+from angela.public import addresses, openapi, presenters
 from angela.public.presenters import refuge_json, with_distance
 from angela.services import database
 from angela.services import directory as refuge_directory
@@ -111,6 +114,18 @@ def _moment() -> datetime:
     return moment
 
 
+def _address_text() -> str:
+    body = request.get_json(silent=True)
+    text = body.get("q") if isinstance(body, dict) else None
+    if not isinstance(text, str):
+        message = 'Envoyez un objet JSON de la forme {"q": "12 rue de la Gare, Melun"}.'
+        raise ApiError(400, "invalid_body", message, "q")
+    try:
+        return addresses.tidy(text)
+    except addresses.AddressError as error:
+        raise ApiError(400, "invalid_address", error.message, "q") from None
+
+
 # --- endpoints --------------------------------------------------------------
 
 
@@ -133,6 +148,20 @@ def refuges_nearest() -> Response:
         commune={"code": commune.code, "name": commune.name} if commune else None,
         refuges=items,
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/addresses/search")
+@csrf.exempt  # type: ignore[untyped-decorator]  # changes nothing; no cookie to protect
+def addresses_search() -> Response:
+    text = _address_text()
+    try:
+        found = addresses.find(text)
+    except addresses.AddressError as error:
+        response = error_response(error.status, "geocoder_unavailable", error.message)
+    else:
+        response = jsonify(addresses=[presenters.address_json(place) for place in found])
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -39,7 +39,15 @@ _REFUGE_PROPERTIES: dict[str, Any] = {
     "opening_hours": _nullable({"type": "string"}),
     "open_now": _nullable({"type": "boolean"}),
     "next_change": _nullable({"type": "string", "format": "date-time"}),
-    "directions_url": {"type": "string", "format": "uri"},
+    "directions_url": {
+        "type": "string",
+        "format": "uri",
+        "description": (
+            "A walking route to the refuge in Google Maps (Maps URLs, no key needed), its "
+            'destination the place in words: "name, address, postcode commune", so that '
+            "the map app names where it leads. lat and lon give the exact point."
+        ),
+    },
 }
 
 
@@ -205,6 +213,25 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Health": _object({"status": {"type": "string", "enum": ["ok", "unavailable"]}}),
+    "AddressQuery": _object(
+        {"q": {"type": "string", "minLength": 3, "maxLength": 200, "description": "As typed."}}
+    ),
+    "AddressList": _object(
+        {
+            "addresses": {
+                "type": "array",
+                "maxItems": 5,
+                "items": _object(
+                    {
+                        "label": {"type": "string"},
+                        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+                        "lon": {"type": "number", "minimum": -180, "maximum": 180},
+                        "commune": _ref("CommuneRef"),
+                    }
+                ),
+            }
+        }
+    ),
 }
 
 
@@ -284,6 +311,30 @@ def document() -> dict[str, Any]:
                             "headers": {"Cache-Control": {"schema": {"const": "no-store"}}},
                         },
                         **_ERRORS,
+                    },
+                }
+            },
+            "/api/v1/addresses/search": {
+                "post": {
+                    "operationId": "addresses_search",
+                    "summary": "Addresses inside the territory matching what was typed.",
+                    "description": (
+                        "Asks the Base Adresse Nationale, best match first, and keeps only "
+                        "addresses in the 20 communes. What is typed may be the person's own "
+                        "address: it travels in the body, never in the URL, and is neither "
+                        "logged nor stored."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("AddressQuery")}},
+                    },
+                    "responses": {
+                        "200": {
+                            **_json("AddressList", "Best first; empty when none matches."),
+                            "headers": {"Cache-Control": {"schema": {"const": "no-store"}}},
+                        },
+                        "400": _ERRORS["400"],
+                        "503": _json("Error", "The address service is slow or failing."),
                     },
                 }
             },

@@ -2,9 +2,11 @@
 refuges, or those of a chosen commune) and `/refuges/<id>` (one refuge,
 shareable).
 
-The pages work as plain HTML; small ES modules add geolocation, through the
-JSON API's nearest lookup, and the map. Nothing about the visitor is kept:
-no cookie is set, and the position only travels in that API request.
+The pages work as plain HTML; small ES modules add geolocation (the
+nearest refuges are found on the phone, from the device snapshot) and the
+map. Nothing about the visitor is kept: no cookie is set, the position never
+leaves the phone, and a typed address travels in a POST body, is searched,
+and is forgotten (`POST /adresse`, the address search without JavaScript).
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from angela import assets
 from angela.core import hours, territory
 from angela.core.vocab import Category
-from angela.public import presenters
+from angela.extensions import csrf
+from angela.public import addresses, listings, presenters
 from angela.services import directory as refuge_directory
 
 bp = Blueprint("public", __name__)
@@ -28,11 +32,50 @@ def index() -> Response:
     code = request.args.get("commune", "")
     commune = territory.communes_by_code().get(code)
     now = datetime.now(hours.PARIS)
-    listing = presenters.commune_listing(commune, now) if commune else None
+    listing = listings.commune_listing(commune, now) if commune else None
     status = 400 if code and commune is None else 200
     return render_page(
         "public/index.html", status, chosen=commune, unknown_commune=status == 400, listing=listing
     )
+
+
+@bp.post("/adresse")
+@csrf.exempt  # type: ignore[untyped-decorator]  # changes nothing; no cookie to protect
+def address_search() -> Response:
+    # One of the other matches, picked from the list, or what was typed.
+    search = _search_address(request.form.get("choix") or request.form.get("adresse", ""))
+    response = render_page(
+        "public/index.html",
+        search.pop("status"),
+        chosen=None,
+        unknown_commune=False,
+        listing=search.get("listing"),
+        address=search,
+    )
+    # What she typed is on this page: the browser must not keep it.
+    response.cache_control.no_cache = None
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.get("/adresse")
+def address_form() -> ResponseReturnValue:
+    return redirect(url_for("public.index", _anchor="adresse"))
+
+
+def _search_address(typed: str) -> dict[str, Any]:
+    """Return what the page shows for a typed address: the first match and
+    its nearest refuges, the other matches to pick from, or why none."""
+    try:
+        text = addresses.tidy(typed)
+        found = addresses.find(text)
+    except addresses.AddressError as error:
+        return {"text": typed, "message": error.message, "status": error.status}
+    if not found:
+        return {"text": text, "message": addresses.not_found(text), "status": 200}
+    place, *others = found
+    listing = listings.address_listing(place.lat, place.lon, datetime.now(hours.PARIS))
+    return {"text": text, "place": place, "others": others, "listing": listing, "status": 200}
 
 
 def home_html() -> bytes:

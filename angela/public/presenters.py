@@ -1,6 +1,6 @@
 """What the public face shows of a refuge, shared by the pages and the API:
-the refuge object of the API, the card of the page, the commune listing and
-the open-first order."""
+the refuge object of the API, the card of the page, the device snapshot
+and the open-first order."""
 
 from __future__ import annotations
 
@@ -12,14 +12,11 @@ from urllib.parse import urlencode
 
 from angela import assets
 from angela.core import hours, phones, snapshot, territory
-from angela.core.nearest import geodesic_m
 from angela.core.refuges import Directory, Refuge
 from angela.core.vocab import Category
 from angela.core.walking import from_centre_text, walk_text, walking_minutes
-from angela.services import directory as refuge_directory
+from angela.services.geocoding import Located
 
-# When a commune has no refuge yet, show this many of the nearest ones.
-NEIGHBOURS_SHOWN = 5
 # Open first, then those whose hours are unknown (they may be open), then closed.
 _OPEN_RANK = {True: 0, None: 1, False: 2}
 
@@ -28,10 +25,28 @@ Card = dict[str, Any]
 
 def directions_url(refuge: Refuge) -> str:
     """Return a walking route to the refuge that phones open in their map app."""
-    query = urlencode(
-        {"api": "1", "destination": f"{refuge.lat},{refuge.lon}", "travelmode": "walking"}
-    )
+    # The destination is the place in words, as the card writes it, not its
+    # coordinates: the map app then says where it leads ("Pharmacie du
+    # Marché, 2 place Saint-Jean…"), which she can check against the shop
+    # front and its sticker, where a pin named "48.54, 2.66" tells her
+    # nothing. Google's `destination` is words or a position, never both;
+    # the postcode and the commune keep a same-named shop in another town
+    # from winning its search. The exact point is not lost: the refuge
+    # object keeps `lat`/`lon`, and the page's map puts its marker there.
+    commune = territory.communes_by_code()[refuge.commune_code].name
+    destination = f"{refuge.name}, {refuge.address}, {refuge.postcode} {commune}"
+    query = urlencode({"api": "1", "destination": destination, "travelmode": "walking"})
     return f"https://www.google.com/maps/dir/?{query}"
+
+
+def address_json(place: Located) -> dict[str, Any]:
+    """Return an address the search found: its label, position and commune."""
+    return {
+        "label": place.label,
+        "lat": place.lat,
+        "lon": place.lon,
+        "commune": {"code": place.commune.code, "name": place.commune.name},
+    }
 
 
 def commune_json(code: str) -> dict[str, str]:
@@ -79,7 +94,8 @@ def _fixed_json(refuge: Refuge, with_position: bool) -> dict[str, Any]:
 def snapshot_fields(refuge: Refuge) -> dict[str, Any]:
     """Return the refuge object of the API without its open status, which
     the device snapshot replaces with the stretches of time it is open, nor
-    its directions link, which the device makes from the position."""
+    its directions link, which the device makes from the name and address
+    (nearest.js `directionsUrl`, the twin of `directions_url`)."""
     return {
         name: value
         for name, value in _fixed_json(refuge, with_position=True).items()
@@ -150,37 +166,6 @@ def week(refuge: Refuge, now: datetime) -> list[tuple[str, str]] | None:
     except hours.HoursError:
         return None
     return hours.week_in_words(parsed, hours.paris_today(now)) if parsed else None
-
-
-def commune_listing(commune: territory.Commune, now: datetime) -> dict[str, Any]:
-    """Return the cards for a chosen commune, open ones first, nearest to the
-    commune's inside point first; its neighbours' nearest when it has none.
-    When none of them is open, the open refuge nearest to that point comes
-    first (as for a position), and the police before it."""
-    directory = refuge_directory.directory()
-    found = [
-        (round(geodesic_m(commune.lat, commune.lon, refuge.lat, refuge.lon)), refuge.id, refuge)
-        for refuge in directory.in_commune(commune.code)
-    ]
-    pairs = [(refuge, metres) for metres, _id, refuge in sorted(found)]
-    if not pairs:
-        near = directory.nearest(commune.lat, commune.lon, NEIGHBOURS_SHOWN)
-        pairs = [(refuge, round(metres)) for refuge, metres in near]
-    cards = open_first([card(directory, r, now, metres, commune) for r, metres in pairs])
-    if any_open(cards):
-        return {"cards": cards, "in_commune": bool(found), "police_message": None}
-    message = (
-        f"Aucun refuge à {commune.name} n'est ouvert en ce moment."
-        if found
-        else "Aucun des refuges les plus proches n'est ouvert en ce moment."
-    )
-    shown = {item["id"] for item in cards}
-    for refuge, metres in directory.nearest(commune.lat, commune.lon, 1, open_at=now):
-        if refuge.id not in shown:
-            cards.insert(0, card(directory, refuge, now, round(metres), commune))
-            message += f" En premier : le refuge ouvert le plus proche du centre de {commune.name}."
-    message += " En cas de danger, appelez le 17."
-    return {"cards": cards, "in_commune": bool(found), "police_message": message}
 
 
 def open_first(cards: list[Card]) -> list[Card]:

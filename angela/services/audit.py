@@ -1,6 +1,7 @@
-"""The audit trail: who changed which merchant or account, when, and each
-field's value before and after. Events are added to the caller's
-transaction, so a change and its record are committed or lost together."""
+"""The audit trail: who changed which merchant, account or support service,
+when, and each field's value before and after. Events are added to the
+caller's transaction, so a change and its record are committed or lost
+together."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import Select, select
 
 from angela.core.vocab import AuditAction
 from angela.extensions import db
-from angela.models import AuditEvent, Merchant, User
+from angela.models import AuditEvent, Merchant, SupportService, User
 from angela.services.pagination import paginate
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ class AuditFilter:
     actor_id: int | None = None
     merchant_id: int | None = None
     page: int = 1
+    support_service_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class AuditRow:
     merchant_ref: str | None
     merchant_name: str | None
     target_email: str | None
+    support_name: str | None = None
 
 
 def record(
@@ -47,8 +50,9 @@ def record(
     merchant: Merchant | None = None,
     target_user_id: int | None = None,
     reason: str | None = None,
+    support_service: SupportService | None = None,
 ) -> AuditEvent:
-    """Add an event to the session (flushed merchants only: they need an id)."""
+    """Add an event to the session (flushed merchants and services only: they need an id)."""
     event = AuditEvent(
         action=action.value,
         actor_id=actor.id if isinstance(actor, User) else None,
@@ -57,6 +61,7 @@ def record(
         target_user_id=target_user_id,
         reason=reason,
         changes=changes,
+        support_service_id=support_service.id if support_service is not None else None,
     )
     db.session.add(event)
     return event
@@ -99,10 +104,13 @@ def _filtered(chosen: AuditFilter) -> Select[Any]:
     actor = db.aliased(User)
     target = db.aliased(User)
     query = (
-        select(AuditEvent, actor.email, Merchant.ref, Merchant.name, target.email)
+        select(
+            AuditEvent, actor.email, Merchant.ref, Merchant.name, target.email, SupportService.name
+        )
         .outerjoin(actor, AuditEvent.actor_id == actor.id)
         .outerjoin(Merchant, AuditEvent.merchant_id == Merchant.id)
         .outerjoin(target, AuditEvent.target_user_id == target.id)
+        .outerjoin(SupportService, AuditEvent.support_service_id == SupportService.id)
     )
     if chosen.action:
         query = query.where(AuditEvent.action == chosen.action)
@@ -110,6 +118,8 @@ def _filtered(chosen: AuditFilter) -> Select[Any]:
         query = query.where(AuditEvent.actor_id == chosen.actor_id)
     if chosen.merchant_id:
         query = query.where(AuditEvent.merchant_id == chosen.merchant_id)
+    if chosen.support_service_id:
+        query = query.where(AuditEvent.support_service_id == chosen.support_service_id)
     return query
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from angela.extensions import db
-from angela.models import Merchant, Revision
+from angela.models import Merchant, Revision, SupportService
 
 
 class Watched(StrEnum):
@@ -20,10 +20,14 @@ class Watched(StrEnum):
     the revision row, and of the session's note that it changed."""
 
     MERCHANTS = "merchants"
+    SUPPORT = "support"
 
 
 # Which model's changes move which revision.
-_WATCHED_MODELS: dict[type, Watched] = {Merchant: Watched.MERCHANTS}
+_WATCHED_MODELS: dict[type, Watched] = {
+    Merchant: Watched.MERCHANTS,
+    SupportService: Watched.SUPPORT,
+}
 # Moves when this process commits a change to a watched dataset.
 _local_generation: dict[Watched, int] = dict.fromkeys(Watched, 0)
 

@@ -1,6 +1,7 @@
 """The staff face's forms (Flask-WTF, so each carries its CSRF token). The
 merchant form's labels and checks come from the merchant schema, the ones
-the CSV import uses; account checks from the accounts service."""
+the CSV import uses; the support service form's from the support fields;
+account checks from the accounts service."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from angela.core import phones, schema, territory
+from angela.core import phones, schema, support, territory
 from angela.core.hours import paris_today
 from angela.core.merchant_csv import MerchantRecord
 from angela.core.vocab import Category, Role, TrainingStatus, Vocabulary
@@ -253,3 +254,66 @@ class PasswordChangeForm(StaffForm):
 class UserEditForm(StaffForm):
     role = SelectField("Rôle", choices=_choices(Role))
     active = BooleanField("Compte actif")
+
+
+def _support_field(name: str) -> Validator:
+    """Check a field with the support fields' reader."""
+
+    def check(_form: FlaskForm, field: Field) -> None:
+        try:
+            support.FIELDS[name].parse(_as_text(field.data), paris_today())
+        except schema.Invalid as error:
+            raise ValidationError(_sentence(str(error), capital=True)) from None
+
+    return check
+
+
+def _support(name: str) -> list[Validator]:
+    required = support.FIELDS[name].required
+    return [DataRequired() if required else Optional(), _support_field(name)]
+
+
+def _support_label(name: str) -> str:
+    return support.FIELDS[name].label
+
+
+class SupportServiceForm(StaffForm):
+    """A support service: every public field must be filled for the public
+    to see it, but each may be left empty until the staff know it."""
+
+    name = StringField(_support_label("name"), validators=_support("name"))
+    services = TextAreaField(_support_label("services"), validators=_support("services"))
+    phone = StringField(_support_label("phone"), validators=_support("phone"))
+    address = StringField(_support_label("address"), validators=_support("address"))
+    postcode = StringField(_support_label("postcode"), validators=_support("postcode"))
+    hours = StringField(_support_label("hours"), validators=_support("hours"))
+    languages = StringField(_support_label("languages"), validators=_support("languages"))
+    position = StringField(_support_label("position"), validators=_support("position"))
+    notes = TextAreaField(_support_label("notes"), validators=_support("notes"))
+    version = HiddenField()
+
+    def to_record(self) -> support.SupportRecord:
+        """Return the record the form describes, read by the fields' readers
+        (call after `validate`)."""
+        today = paris_today()
+        values = {
+            name: support.FIELDS[name].parse(_as_text(getattr(self, name).data), today)
+            for name in support.FIELD_NAMES
+        }
+        return support.SupportRecord(**{**values, "position": values["position"] or 0})
+
+    def fill(self, service: object, version: int | None) -> None:
+        """Put stored values in the form, as people write them."""
+        for name in support.FIELD_NAMES:
+            getattr(self, name).data = getattr(service, name) or ""
+        phone = getattr(service, "phone", None)
+        self.phone.data = phones.for_display(phone) if phone else ""
+        self.position.data = str(getattr(service, "position", 0) or 0)
+        self.version.data = str(version) if version is not None else ""
+
+
+class VersionForm(StaffForm):
+    """A button that acts on one version of a record (deleting): the CSRF
+    token and the version the person saw."""
+
+    version = HiddenField(validators=[InputRequired()])

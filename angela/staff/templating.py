@@ -11,7 +11,7 @@ from typing import Any
 from flask import Blueprint
 from flask_login import current_user
 
-from angela.core import phones, schema, territory
+from angela.core import phones, schema, support, territory
 from angela.core.hours import PARIS
 from angela.core.vocab import AuditAction, Category, Role, TrainingStatus
 from angela.services import accounts
@@ -22,7 +22,8 @@ ACCOUNT_LABELS = {
     "email": "E-mail", "role": "Rôle", "active": "Actif",
     "must_change_password": "Mot de passe provisoire",
 }  # fmt: skip
-FIELD_LABELS = {**schema.LABELS, **ACCOUNT_LABELS}
+# Support services share some field names with merchants; those keep the merchant words.
+FIELD_LABELS = {**support.LABELS, **schema.LABELS, **ACCOUNT_LABELS}
 
 
 def paris_time(moment: datetime | None, style: str = "") -> str:

@@ -121,7 +121,8 @@ def more_numbers(page: Any) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.wait_for_load_state("networkidle")
     page.get_by_text("Autres numéros").click()
-    expect(page.get_by_role("link", name=re.compile("^3919"))).to_be_visible()
+    menu = page.locator(".emergency-more")
+    expect(menu.get_by_role("link", name=re.compile("^3919"))).to_be_visible()
 
 
 def nothing(page: Any) -> None:

@@ -1,7 +1,8 @@
 """The phone ranks as the API does: for 600 random refuges (some suspended,
 some at the very same spot) and 360 (point, moment) pairs, the page's own
 nearest module, fed the device snapshot, gives the same refuges in the same
-order, the same distances, walking minutes, open flags and next changes as
+order, the same distances, walking minutes, open flags, next changes and
+"Y aller" links (names with quotes, "&", "*" and "~" among them) as
 `/api/v1/refuges/nearest`, and the same "inside the territory".
 
 The moments cover the week ahead of three snapshots: today's, one around
@@ -42,13 +43,15 @@ REFUGES = 600
 # forward (28 March 2027) in it.
 DAYS = [None, date(2026, 12, 23), date(2027, 3, 24)]
 PAIRS_PER_DAY = 120
+# Names whose "Y aller" links the two URL encoders could write differently.
+NAMES = ["Refuge", 'Bar « L\'Escale » & "Le Quai"', "Café ~ Étoile*", "Tabac+Presse #2 / 100 %"]
 
 RANK = """async ({ url, pairs }) => {
   const nearest = await import(url);
   const snapshot = await (await fetch("/api/v1/refuges/snapshot", { cache: "no-store" })).json();
   const index = nearest.prepare(snapshot);
   const row = (refuge) => [refuge.id, refuge.distance_m, refuge.walking_minutes, refuge.open_now,
-    refuge.next_change === null ? null : Date.parse(refuge.next_change)];
+    refuge.next_change === null ? null : Date.parse(refuge.next_change), refuge.directions_url];
   return pairs.map(([lat, lon, at]) => ({
     five: nearest.nearestRefuges(index, lat, lon, at).map(row),
     open: nearest.nearestRefuges(index, lat, lon, at, 1, true).map(row),
@@ -80,7 +83,7 @@ def _random_refuges(rng: random.Random) -> list[Merchant]:
         merchants.append(
             Merchant(
                 ref=f"ANG-{number:04d}",
-                name=f"Refuge {number}",
+                name=f"{NAMES[number % len(NAMES)]} {number}",
                 category=rng.choice(["bar", "pharmacy", "bakery", "cafe", "shop"]),
                 address=f"{number} rue de l'Essai",
                 postcode="77000",
@@ -156,6 +159,7 @@ def _api_rows(client: Any, lat: float, lon: float, moment: datetime, **extra: An
             None
             if refuge["next_change"] is None
             else round(datetime.fromisoformat(refuge["next_change"]).timestamp() * 1000),
+            refuge["directions_url"],
         ]
         for refuge in body["refuges"]
     ]

@@ -64,6 +64,13 @@ def password_errors(page: Any) -> None:
     assert page.locator(".field.has-error").count() == 2
 
 
+def support_errors(page: Any) -> None:
+    page.get_by_label("Nom").fill("")
+    page.get_by_label("Code postal").fill("7700")
+    submit(page, "Enregistrer")
+    assert page.locator(".field.has-error").count() >= 2
+
+
 def reset_form_opened(page: Any) -> None:
     page.get_by_text("Donner un mot de passe provisoire").first.click()
     page.get_by_label("Nouveau mot de passe provisoire").first.wait_for()
@@ -82,6 +89,8 @@ PAGES: dict[str, tuple[str | None, str, Callable[[Any], None] | None]] = {
     "password": (AGENT, "/staff/password", None),
     "password-errors": (AGENT, "/staff/password", password_errors),
     "password-provisional": (NEWCOMER, "/staff/", None),
+    "support": (AGENT, "/staff/support/", None),
+    "support-new-errors": (AGENT, "/staff/support/new", support_errors),
     "accounts": (ADMIN, "/staff/admin/users", reset_form_opened),
     "audit": (ADMIN, "/staff/admin/audit", None),
 }

@@ -20,6 +20,7 @@ ELSEWHERE = "America/New_York"
 RUN_TWINS = """async ({ urls, tables }) => {
   const words = await import(urls.words);
   const cards = await import(urls.cards);
+  const nearest = await import(urls.nearest);
   const names = (refuges) => refuges.map((refuge) => refuge.name);
   const run = {
     walk_text: (c) => words.walkText(c.distance_m, c.minutes),
@@ -27,6 +28,7 @@ RUN_TWINS = """async ({ urls, tables }) => {
     phone_text: (c) => words.phoneText(c.e164),
     open_first: (c) => names(cards.openFirst(c.refuges)),
     any_open: (c) => cards.anyOpen(c.refuges, c.within_minutes),
+    directions_url: (c) => nearest.directionsUrl(c.refuge),
   };
   const results = {};
   for (const [table, cases] of Object.entries(tables)) {
@@ -43,7 +45,7 @@ def javascript(browser: Any, server: Server) -> Iterator[dict[str, dict[str, Any
         page = open_("/", **PHONE, timezone_id=ELSEWHERE)
         assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == ELSEWHERE
         loaded = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
-        urls = {name: module_url(loaded, name) for name in ("words", "cards")}
+        urls = {name: module_url(loaded, name) for name in ("words", "cards", "nearest")}
         yield page.evaluate(RUN_TWINS, {"urls": urls, "tables": TWINS})
 
 

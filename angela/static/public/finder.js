@@ -4,6 +4,7 @@
 // first when none is open within a short walk. Every failure says so in
 // words and hands over to the commune picker.
 
+import { startAddressSearch } from "./address.js";
 import { anyOpen, buildCard, buildPoliceFirst } from "./cards.js";
 import { revealMap } from "./map-section.js";
 import { communeListing, findRefuges } from "./nearest.js";
@@ -62,7 +63,8 @@ function sourceLine(state, hoursKnown) {
   return lines.join(" ");
 }
 
-function summary(answer, nearby) {
+// `from` names where distances are measured: " de cette adresse", or "" for her.
+function summary(answer, nearby, from = "") {
   const refuges = answer.refuges;
   if (refuges.length === 0) {
     return "Aucun refuge n'est enregistré pour le moment. En cas de danger, appelez le 17.";
@@ -78,7 +80,8 @@ function summary(answer, nearby) {
       : "aucun n'est ouvert";
     return `${count}, ${far}. En cas de danger, appelez le 17.`;
   }
-  return `${count}. Le premier : ${first.name}, à ${first.walking_minutes} min à pied, ouvert.`;
+  const walk = first.walking_minutes < 1 ? "moins d'une minute" : `${first.walking_minutes} min`;
+  return `${count}. Le premier : ${first.name}, à ${walk} à pied${from}, ouvert.`;
 }
 
 // Fill the results section: `shown` gives its title, why these refuges,
@@ -110,23 +113,30 @@ function render(root, page, refuges, shown) {
   return [...list.querySelectorAll("[data-card]")];
 }
 
-function showNearest(root, page, answer, state, accuracy) {
+// The nearest refuges to her position (`accuracy` says how sure it is), or
+// with `address`, to the address she typed.
+function showNearest(root, page, answer, state, { accuracy = "", address = null }) {
   const walkLimit = state.index.walkLimit;
   const nearby = anyOpen(answer.refuges, walkLimit);
   let why = answer.within_territory
     ? "Classés du plus proche au plus éloigné de vous, les refuges ouverts d'abord."
     : "Vous semblez être hors de Melun Val de Seine : voici les refuges du territoire les plus proches de vous.";
+  if (address) {
+    why = "Affichés pour l'adresse que vous avez tapée : classés du plus proche au plus éloigné de cette adresse, les refuges ouverts d'abord.";
+  }
   if (!nearby && answer.hours_known && answer.refuges[0]?.open_now === true) {
-    why = "Aucun refuge ouvert tout près : en premier, le refuge ouvert le plus proche ; puis les plus proches de vous.";
+    why = address
+      ? "Aucun refuge ouvert tout près de cette adresse : en premier, le refuge ouvert le plus proche ; puis les plus proches de l'adresse."
+      : "Aucun refuge ouvert tout près : en premier, le refuge ouvert le plus proche ; puis les plus proches de vous.";
   }
   let policeFirst = null;
   if (!answer.hours_known) {
     policeFirst = "Impossible de savoir ce qui est ouvert avec cette liste.";
   } else if (!nearby) {
-    policeFirst = `Aucun refuge ouvert à moins de ${walkLimit} minutes à pied.`;
+    policeFirst = `Aucun refuge ouvert à moins de ${walkLimit} minutes à pied${address ? " de cette adresse" : ""}.`;
   }
   const cards = render(root, page, answer.refuges, {
-    title: "Refuges les plus proches de vous",
+    title: address ? `Refuges près de ${address}` : "Refuges les plus proches de vous",
     why: [why, accuracy].filter(Boolean).join(" "),
     source: sourceLine(state, answer.hours_known),
     policeFirst,
@@ -195,6 +205,24 @@ export function startFinder(root) {
     revealMap(root.querySelector("[data-map-section]"), cards);
   });
 
+  startAddressSearch(root.querySelector("[data-address-form]"), {
+    async ready() {
+      if (snapshot.state.pending) {
+        await snapshot.settled(WAIT_FOR_SERVER_MS);
+      }
+      return snapshot.state.index !== null;
+    },
+    show(place) {
+      const { state } = snapshot;
+      const answer = findRefuges(state.index, place.lat, place.lon, Date.now());
+      const shown = showNearest(root, page, answer, state, { address: place.label });
+      say(summary(answer, shown.nearby, " de cette adresse"));
+      bringIntoView(status);
+      const origin = { lat: place.lat, lon: place.lon, label: "Adresse tapée" };
+      revealMap(root.querySelector("[data-map-section]"), shown.cards, origin);
+    },
+  });
+
   button.addEventListener("click", async () => {
     if (button.getAttribute("aria-busy") === "true") {
       return;
@@ -220,7 +248,7 @@ export function startFinder(root) {
       }
       const { latitude, longitude, accuracy } = position.coords;
       const answer = findRefuges(state.index, latitude, longitude, Date.now());
-      const shown = showNearest(root, page, answer, state, accuracyText(accuracy));
+      const shown = showNearest(root, page, answer, state, { accuracy: accuracyText(accuracy) });
       say(summary(answer, shown.nearby));
       bringIntoView(status);
       revealMap(root.querySelector("[data-map-section]"), shown.cards, { lat: latitude, lon: longitude });

@@ -6,8 +6,11 @@
 
 const NO_MAP = "Carte indisponible pour le moment : tout est écrit ci-dessus.";
 const NO_TILES = "Fond de carte indisponible : les repères restent, et tout est écrit ci-dessus.";
-const TILES_ON_REQUEST =
-  "Le fond de carte n'est pas chargé : il viendrait d'OpenStreetMap, qui verrait alors le quartier où vous êtes.";
+// Around her position, or around the address she typed (`origin.label`).
+const tilesOnRequest = (origin) =>
+  `Le fond de carte n'est pas chargé : il viendrait d'OpenStreetMap, qui verrait alors ${
+    origin.label ? "le quartier de cette adresse" : "le quartier où vous êtes"
+  }.`;
 
 export async function revealMap(section, cards, origin = null) {
   if (!section || cards.length === 0) {
@@ -26,7 +29,7 @@ export async function revealMap(section, cards, origin = null) {
     const { showMap } = await import("./map.js");
     const map = await showMap(container, cards, origin, { onTileError: noTiles, tiles: origin === null });
     if (origin !== null && ask) {
-      note.textContent = TILES_ON_REQUEST;
+      note.textContent = tilesOnRequest(origin);
       ask.hidden = false;
       ask.onclick = () => {
         ask.hidden = true;

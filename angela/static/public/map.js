@@ -82,7 +82,7 @@ export async function showMap(container, cards, origin, { onTileError, tiles = t
     L.circleMarker(here, {
       radius: 9, weight: 3, color: "#ffffff", fillColor: "#1a5fb4", fillOpacity: 1, interactive: false,
     })
-      .bindTooltip("Vous êtes ici", { permanent: true, direction: "top", offset: [0, -8] })
+      .bindTooltip(origin.label ?? "Vous êtes ici", { permanent: true, direction: "top", offset: [0, -8] })
       .addTo(map);
     points.push(here);
   }

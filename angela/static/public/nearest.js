@@ -150,9 +150,15 @@ function nearest(index, lat, lon, limit, accept = null) {
   }
 }
 
-function directionsUrl(refuge) {
-  const query = new URLSearchParams({ api: "1", destination: `${refuge.lat},${refuge.lon}`, travelmode: "walking" });
-  return `https://www.google.com/maps/dir/?${query}`;
+// A walking route to the refuge, named by its words rather than its
+// coordinates so that the map app says where it leads (why, at length: the
+// twin, angela.public.presenters.directions_url). The same bytes as the
+// server's: Python's urlencode keeps "~" and escapes "*", URLSearchParams
+// does the opposite, and they agree on every other character.
+export function directionsUrl(refuge) {
+  const destination = `${refuge.name}, ${refuge.address}, ${refuge.postcode} ${refuge.commune.name}`;
+  const query = new URLSearchParams({ api: "1", destination, travelmode: "walking" });
+  return `https://www.google.com/maps/dir/?${query.toString().replaceAll("%7E", "~").replaceAll("*", "%2A")}`;
 }
 
 // The refuge as the API's nearest lookup gives it, with the bearing from

@@ -1,12 +1,14 @@
 // The public pages' entry point. The pages work without it; with it: the
 // quick exit blanks the page at once, the main button finds the nearest
-// refuges on the phone, lists rendered by the server get their map, and the
-// service worker keeps the page and the refuges' list for when the network
-// fails.
+// refuges on the phone, lists rendered by the server get their map, a
+// refuge's page gets the phone's share sheet, and the service worker keeps
+// the page and the refuges' list for when the network fails.
 
+import { forgetAddress } from "./address.js";
 import { armNoWayBack, armQuickExit } from "./exit.js";
 import { startFinder } from "./finder.js";
 import { revealMap } from "./map-section.js";
+import { armShare } from "./share.js";
 
 armQuickExit(document);
 armNoWayBack(document, {
@@ -20,12 +22,22 @@ armNoWayBack(document, {
     if (status) {
       status.textContent = "";
     }
+    const address = document.querySelector("[data-address-form]");
+    if (address) {
+      forgetAddress(address);
+    }
   },
 });
 
 const finder = document.querySelector("[data-finder]");
 if (finder) {
   startFinder(finder);
+}
+
+// On a refuge's page: its share sheet, or the SMS link and "Copier le lien".
+const share = document.querySelector("[data-share]");
+if (share) {
+  armShare(share);
 }
 
 // The "other numbers" menu closes on a tap elsewhere, or Escape.
@@ -44,9 +56,15 @@ if (more) {
   });
 }
 
+// Lists the server rendered get their map; around a typed address, the
+// address is marked and the background waits until asked for.
 const served = [...document.querySelectorAll("main [data-card][data-lat]")];
 if (served.length > 0) {
-  revealMap(document.querySelector("[data-map-section]"), served);
+  const results = document.querySelector("[data-results]")?.dataset ?? {};
+  const origin = results.originLat
+    ? { lat: Number(results.originLat), lon: Number(results.originLon), label: "Adresse tapée" }
+    : null;
+  revealMap(document.querySelector("[data-map-section]"), served, origin);
 }
 
 // What scrolls into view (a focused link, a result) stops short of the top
