@@ -13,7 +13,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from angela.extensions import csrf, db, migrate
     from angela.public import api, offline, pages
     from angela.public import support as public_support
-    from angela.services import database, directory
+    from angela.services import database, directory, support
     from angela.staff import admin, guard, login, merchants
     from angela.staff import support as staff_support
 
@@ -28,10 +28,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
 
+    # The engine options first: db.init_app creates the engine with them.
+    database.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=config.MIGRATIONS_DIRECTORY)
-    database.init_app(app)
     directory.init_app(app)
+    support.init_app(app)
     assets.init_app(app)
     security.init_app(app)
     csrf.init_app(app)

@@ -42,6 +42,14 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "TILE_URL": env.get("ANGELA_TILE_URL", DEFAULT_TILE_URL),
         "TILE_ATTRIBUTION": env.get("ANGELA_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
         "EXIT_URL": env.get("ANGELA_EXIT_URL", "https://www.google.fr/"),
+        # Where the public copies (refuges, support list) are kept for a
+        # process that starts while the database is down; none for a local try.
+        "PUBLIC_COPY_DIR": env.get("ANGELA_PUBLIC_COPY_DIR")
+        or (
+            None
+            if env.get("ANGELA_ENV") == "development"
+            else str(Path(instance_path) / "public-copy")
+        ),
         # The staff session cookie is never sent with public requests.
         "SESSION_COOKIE_PATH": "/staff",
         **_staff_settings(env),

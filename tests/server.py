@@ -28,6 +28,8 @@ def gunicorn(database_url: str, log_path: Path, *options: str, **environ: str) -
         **os.environ,
         "ANGELA_DATABASE_URL": database_url,
         "ANGELA_SECRET_KEY": "test-secret",
+        # Each server keeps its public copies apart, beside its log.
+        "ANGELA_PUBLIC_COPY_DIR": str(log_path.parent / "public-copy"),
         **environ,
     }
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"]

@@ -100,6 +100,9 @@ def test_responses_match_the_document(client, spec, make_merchant, today):
     bad = client.get("/api/v1/refuges/nearest?lat=x&lon=2")
     assert bad.status_code == 400
     check(spec, "Error", documented(spec, "/api/v1/refuges/nearest", bad))
+    too_long = client.get(f"/api/v1/refuges/nearest?lat={lat}&lon={lon}&pad={'x' * 1100}")
+    assert too_long.status_code == 414
+    check(spec, "Error", documented(spec, "/api/v1/refuges/nearest", too_long))
     missing = client.get("/api/v1/refuges/0")
     assert missing.status_code == 404
     check(spec, "Error", documented(spec, "/api/v1/refuges/{refuge_id}", missing))

@@ -311,6 +311,7 @@ def document() -> dict[str, Any]:
                             "headers": {"Cache-Control": {"schema": {"const": "no-store"}}},
                         },
                         **_ERRORS,
+                        "414": _json("Error", "The query string is longer than 1024 bytes."),
                     },
                 }
             },

@@ -7,19 +7,18 @@ The snapshot is rebuilt when the merchants' revision counter moves (checked
 at most every `INDEX_POLL_SECONDS`, 2 s by default, so a change saved by any
 process or server is seen everywhere within that bound plus the rebuild),
 at once after a change committed by the same process, and when the date in
-Europe/Paris changes (trainings expire at midnight).
+Europe/Paris changes (trainings expire at midnight). The checks run in the
+background and the snapshot is kept on disk too (`services.kept`).
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import ColumnElement, and_, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from angela.core.hours import paris_today
 from angela.core.refuges import REFUGE_FIELDS, Directory, Refuge
@@ -28,6 +27,7 @@ from angela.core.vocab import TrainingStatus
 from angela.extensions import db
 from angela.models import Merchant
 from angela.services import revisions
+from angela.services.kept import Kept, Source
 from angela.services.revisions import Watched
 
 EXTENSION_KEY = "angela.directory"
@@ -46,53 +46,48 @@ def public_clause(today: date, valid_months: int) -> ColumnElement[bool]:
     )
 
 
-class _Holder:
-    """One app's current directory, with when and how it was built."""
-
-    def __init__(self, poll_seconds: float, valid_months: int):
-        self.poll_seconds = poll_seconds
-        self.valid_months = valid_months
-        self.directory: Directory | None = None
-        self.key: tuple[int, date] | None = None
-        self.next_check = 0.0
-        self.seen_generation = -1
-        self.lock = threading.Lock()
-
-
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION_KEY] = _Holder(
-        app.config["INDEX_POLL_SECONDS"], app.config["TRAINING_VALID_MONTHS"]
-    )
+    valid_months = app.config["TRAINING_VALID_MONTHS"]
+
+    def build(key: tuple[int, date]) -> Directory:
+        revision, today = key
+        return Directory(list(_load_public(today, valid_months)), revision=revision, day=today)
+
+    source = Source("directory", Watched.MERCHANTS, _read_key, build, _to_disk, _from_disk)
+    app.extensions[EXTENSION_KEY] = Kept(app, source)
 
 
 def directory() -> Directory:
-    """Return the current snapshot of public refuges, rebuilt when stale.
+    """Return the current snapshot of public refuges, rebuilt when stale
+    (see `services.kept`: no public request waits on a slow database).
 
-    Raises sqlalchemy errors only when no snapshot exists yet and the
-    database cannot be read; otherwise a failing check keeps the last one.
+    Raises NothingToServe (a database error) only when there is no snapshot
+    yet, in memory or on disk, and the database gives none in time.
     """
-    holder: _Holder = current_app.extensions[EXTENSION_KEY]
-    now = time.monotonic()
-    generation = revisions.local_generation(Watched.MERCHANTS)
-    fresh = holder.seen_generation == generation and now < holder.next_check
-    if holder.directory is not None and fresh:
-        return holder.directory
-    with holder.lock:
-        generation = revisions.local_generation(Watched.MERCHANTS)
-        try:
-            key = (revisions.read(Watched.MERCHANTS), paris_today())
-            if key != holder.key or holder.directory is None:
-                refuges = list(_load_public(key[1], holder.valid_months))
-                holder.directory = Directory(refuges, revision=key[0], day=key[1])
-                holder.key = key
-        except SQLAlchemyError:
-            db.session.rollback()
-            if holder.directory is None:
-                raise
-            current_app.logger.warning("refuge index check failed; serving the last snapshot")
-        holder.seen_generation = generation
-        holder.next_check = time.monotonic() + holder.poll_seconds
-        return holder.directory
+    kept: Kept[tuple[int, date], Directory] = current_app.extensions[EXTENSION_KEY]
+    return kept.get()
+
+
+def _read_key() -> tuple[int, date]:
+    # Trainings expire at midnight in Paris: a new day is a new snapshot.
+    return revisions.read(Watched.MERCHANTS), paris_today()
+
+
+def _to_disk(key: tuple[int, date], kept: Directory) -> dict[str, Any]:
+    return {
+        "revision": key[0],
+        "day": key[1].isoformat(),
+        "fields": list(REFUGE_FIELDS),
+        "refuges": [[getattr(refuge, name) for name in REFUGE_FIELDS] for refuge in kept.refuges],
+    }
+
+
+def _from_disk(data: dict[str, Any]) -> tuple[tuple[int, date], Directory]:
+    if data["fields"] != list(REFUGE_FIELDS):
+        raise ValueError("the refuges' fields changed since it was written")
+    key = (int(data["revision"]), date.fromisoformat(data["day"]))
+    refuges = [Refuge(*row) for row in data["refuges"]]
+    return key, Directory(refuges, revision=key[0], day=key[1])
 
 
 def _load_public(today: date, valid_months: int) -> Iterable[Refuge]:

@@ -2,22 +2,21 @@
 edit with optimistic locking, delete, list), each written to the audit log
 in the same transaction, and the public list of the complete ones.
 
-The public list is kept in memory per process and read again when the
-support revision moves (checked at most every `INDEX_POLL_SECONDS`, at once
-after a change saved by this process), the way the refuge directory is: the
-public pages then show it without a query per visit, and still show it (or
-at least 3919, which the template always adds) when the database fails.
+The public list is kept in memory per process (and on disk) and read again
+when the support revision moves, in the background, the way the refuge
+directory is (`services.kept`): the public pages then show it without a
+query per visit, and still show it (or at least 3919, which the template
+always adds) when the database fails.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
+from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from angela.core.support import PublicService, SupportRecord, missing, public_view, values_of
@@ -25,6 +24,7 @@ from angela.core.vocab import AuditAction
 from angela.extensions import db
 from angela.models import SupportService, User
 from angela.services import audit, revisions
+from angela.services.kept import Kept, NothingToServe, Source
 from angela.services.revisions import Watched
 
 EXTENSION_KEY = "angela.support"
@@ -111,37 +111,35 @@ def delete(service_id: int, version: int, actor: User) -> str:
     return name
 
 
+def init_app(app: Flask) -> None:
+    source = Source("support", Watched.SUPPORT, _read_key, _build, _to_disk, _from_disk)
+    app.extensions[EXTENSION_KEY] = Kept(app, source)
+
+
 def public_services() -> tuple[PublicService, ...]:
     """Return the complete services, in display order, as the public sees
     them; the last list read (or none) when the database fails."""
-    cache: _Cache = current_app.extensions.setdefault(EXTENSION_KEY, _Cache())
-    generation = revisions.local_generation(Watched.SUPPORT)
-    fresh = cache.seen_generation == generation and time.monotonic() < cache.next_check
-    if cache.services is not None and fresh:
-        return cache.services
-    with cache.lock:
-        try:
-            revision = revisions.read(Watched.SUPPORT)
-            if revision != cache.revision or cache.services is None:
-                cache.services, cache.revision = _load_public(), revision
-        except SQLAlchemyError:
-            db.session.rollback()
-            current_app.logger.warning("support services check failed; serving the last list")
-            return cache.services or ()
-        cache.seen_generation = generation
-        cache.next_check = time.monotonic() + current_app.config["INDEX_POLL_SECONDS"]
-        return cache.services
+    kept: Kept[int, tuple[PublicService, ...]] = current_app.extensions[EXTENSION_KEY]
+    try:
+        return kept.get()
+    except NothingToServe:
+        return ()
 
 
-@dataclass
-class _Cache:
-    """One app's public list, with the revision it was read at."""
+def _read_key() -> int:
+    return revisions.read(Watched.SUPPORT)
 
-    services: tuple[PublicService, ...] | None = None
-    revision: int | None = None
-    seen_generation: int = -1
-    next_check: float = 0.0
-    lock: threading.Lock = field(default_factory=threading.Lock)
+
+def _build(_revision: int) -> tuple[PublicService, ...]:
+    return _load_public()
+
+
+def _to_disk(revision: int, services: tuple[PublicService, ...]) -> dict[str, Any]:
+    return {"revision": revision, "services": [asdict(service) for service in services]}
+
+
+def _from_disk(data: dict[str, Any]) -> tuple[int, tuple[PublicService, ...]]:
+    return int(data["revision"]), tuple(PublicService(**item) for item in data["services"])
 
 
 def _ordered() -> list[SupportService]:
