@@ -35,7 +35,7 @@ class Relay:
         for sock in self.sockets:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
+            sock.close()
 
     def _accept(self) -> None:
         while not self.closed:
@@ -43,8 +43,12 @@ class Relay:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            self.sockets.append(client)
+            if self.closed:
+                client.close()
+                return
             upstream = socket.create_connection(self.target)
-            self.sockets += [client, upstream]
+            self.sockets.append(upstream)
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
