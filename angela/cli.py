@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from angela.core.hours import paris_today
 from angela.core.vocab import Role
@@ -25,9 +28,10 @@ users_cli = AppGroup("users", help="Manage staff accounts.")
 @click.option("--dry-run", is_flag=True, help="Check the file and report, change nothing.")
 def merchants_import(file: Path, dry_run: bool) -> None:
     """Import FILE: every row is checked first; any error changes nothing."""
-    plan = exchange.plan_import(file.read_bytes(), paris_today())
-    _report_or_exit(plan)
-    counts = plan.counts if dry_run else exchange.apply_import(plan)
+    with _database_errors():
+        plan = exchange.plan_import(file.read_bytes(), paris_today())
+        _report_or_exit(plan)
+        counts = plan.counts if dry_run else exchange.apply_import(plan)
     prefix = "dry run, nothing changed: would have " if dry_run else ""
     click.echo(
         f"{prefix}created {counts['created']}, updated {counts['updated']}, "
@@ -39,7 +43,8 @@ def merchants_import(file: Path, dry_run: bool) -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def merchants_export(file: Path | None) -> None:
     """Write every merchant as CSV to FILE, or to standard output."""
-    text = exchange.export_csv()
+    with _database_errors():
+        text = exchange.export_csv()
     if file is None:
         sys.stdout.write(text)
     else:
@@ -51,13 +56,14 @@ def merchants_export(file: Path | None) -> None:
 @with_appcontext
 def seed() -> None:
     """Load the fictional demo merchants into an empty database."""
-    count = exchange.merchant_count()
-    if count:
-        click.echo(f"The database already holds {count} merchants: nothing seeded.")
-        return
-    plan = exchange.plan_import(SEED_FILE.read_bytes(), paris_today())
-    _report_or_exit(plan)
-    counts = exchange.apply_import(plan)
+    with _database_errors():
+        count = exchange.merchant_count()
+        if count:
+            click.echo(f"The database already holds {count} merchants: nothing seeded.")
+            return
+        plan = exchange.plan_import(SEED_FILE.read_bytes(), paris_today())
+        _report_or_exit(plan)
+        counts = exchange.apply_import(plan)
     click.echo(f"Seeded {counts['created']} fictional demo merchants from {SEED_FILE.name}.")
 
 
@@ -82,14 +88,36 @@ def users_create(email: str, role: str, password_stdin: bool) -> None:
 
 
 def _report_or_exit(plan: exchange.ImportPlan) -> None:
+    """Print the first errors, then their number, and exit with status 1."""
     if plan.errors:
-        for error in plan.errors:
+        for error in plan.errors_shown:
             click.echo(str(error), err=True)
+        if plan.errors_hidden:
+            click.echo(f"... and {plan.errors_hidden} more error(s), not shown.", err=True)
         click.echo(f"{len(plan.errors)} error(s): nothing was changed.", err=True)
         raise SystemExit(1)
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """Turn a database error into one line and exit status 1: never the
+    SQL and its parameters, which may run to megabytes of private data.
+    An import rolls back on error, so nothing was changed."""
+    try:
+        yield
+    except SQLAlchemyError as error:
+        click.echo(f"database error, nothing was changed: {_first_line(error)}", err=True)
+        raise SystemExit(1) from None
+
+
+def _first_line(error: SQLAlchemyError) -> str:
+    # The driver's own message, without SQLAlchemy's [SQL: ...] appendix.
+    lines = str(getattr(error, "orig", None) or "").strip().splitlines()
+    return lines[0][:200] if lines else type(error).__name__
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(merchants_cli)
     app.cli.add_command(seed)
     app.cli.add_command(users_cli)
+

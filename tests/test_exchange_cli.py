@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from datetime import date, timedelta
@@ -11,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from flask.cli import FlaskGroup
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from angela.cli import SEED_FILE
 from angela.core import territory
 from angela.core.merchant_csv import COLUMNS, parse_rows
 from angela.extensions import db
-from angela.models import Merchant
+from angela.models import AuditEvent, Merchant
 from angela.services import exchange
 from tests.places import (
     DAMMARIE_TOWN_HALL,
@@ -254,13 +255,111 @@ def test_a_bad_header_changes_nothing(app, runner, imported, tmp_path, today):
     assert snapshot(app) == before
 
 
-def test_a_file_not_in_utf8_is_refused(app, runner, tmp_path, today):
-    path = csv_file(tmp_path / "latin1.csv", row(today, 1, name="Café de la Gare"))
+def test_a_file_not_in_utf8_is_refused_on_the_line_of_the_bad_byte(app, runner, tmp_path, today):
+    path = csv_file(
+        tmp_path / "latin1.csv",
+        row(today, 1),  # line 2
+        row(today, 2, notes="sonnez\ndeux fois"),  # lines 3-4
+        row(today, 3, name="Café de la Gare"),  # line 5
+    )
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
     result = flask(runner, app, "merchants", "import", str(path))
     assert result.exit_code == 1
-    assert result.output.startswith("line 1, column -: le fichier n'est pas en UTF-8")
+    assert result.output.splitlines() == [
+        "line 5, column -: le fichier n'est pas en UTF-8 (octet 0xE9 illisible) : "
+        "enregistrez-le au format « CSV UTF-8 »",
+        "1 error(s): nothing was changed.",
+    ]
     assert snapshot(app)[1] == []
+
+
+def test_only_the_first_200_errors_are_printed_then_their_number(app, runner, tmp_path, today):
+    rows = [row(today, number, postcode="7700") for number in range(1, 251)]
+    result = flask(runner, app, "merchants", "import", str(csv_file(tmp_path / "bad.csv", *rows)))
+    assert result.exit_code == 1
+    *errors, more, summary = result.output.splitlines()
+    assert len(errors) == exchange.ERRORS_SHOWN == 200
+    assert all(ERROR_LINE.fullmatch(error) for error in errors), errors
+    assert errors[0].startswith("line 2, column postcode: ")
+    assert errors[-1].startswith("line 201, column postcode: ")
+    assert more == "... and 50 more error(s), not shown."
+    assert summary == "250 error(s): nothing was changed."
+    assert snapshot(app)[1] == []
+
+
+def test_exactly_200_errors_are_all_printed_without_a_note(app, runner, tmp_path, today):
+    rows = [row(today, number, postcode="7700") for number in range(1, 201)]
+    result = flask(runner, app, "merchants", "import", str(csv_file(tmp_path / "bad.csv", *rows)))
+    *errors, summary = result.output.splitlines()
+    assert len(errors) == 200 and all(ERROR_LINE.fullmatch(error) for error in errors)
+    assert summary == "200 error(s): nothing was changed."
+
+
+def test_a_database_error_is_one_line_without_sql(app, runner, tmp_path, today):
+    """The import writes merchants, then fails on the audit log: nothing is
+    kept, and the message is the database's first line, not the statement."""
+    with app.app_context():
+        db.session.execute(text("DROP TABLE audit_events"))
+        db.session.commit()
+    path = csv_file(tmp_path / "good.csv", *(row(today, number) for number in range(1, 40)))
+    result = flask(runner, app, "merchants", "import", str(path))
+    assert result.exit_code == 1
+    [line] = result.output.splitlines()
+    assert line.startswith("database error, nothing was changed: ")
+    assert "audit_events" in line and len(line) < 300
+    assert "INSERT" not in line.upper() and "SELECT" not in line.upper()
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    with app.app_context():
+        assert exchange.merchant_count() == 0
+
+
+# More rows than PostgreSQL takes parameters in one statement (65,535).
+MANY = 66_000
+
+
+def test_a_file_of_more_than_65535_rows_is_planned(app, runner, tmp_path, make_merchant):
+    """Looking the refs up used to be one `IN` of every ref: refused by
+    PostgreSQL past 65,535 (and by SQLite past 32,766), with megabytes of SQL
+    printed. The dry run does all the import does before writing."""
+    pending = {"status": "pending", "trained_on": None, "phone": None, "postcode": "77000"}
+    make_merchant(ref="M000001", name="Ancien nom", address="1 rue Paul Doumer", **pending)
+    last = MANY - 1  # known, in the last lookup
+    make_merchant(
+        ref=f"M{last:06d}", name=f"Commerce {last}", address=f"{last} rue Paul Doumer", **pending
+    )
+    lat, lon = MELUN_TOWN_HALL
+    lines = ["ref,name,category,address,postcode,lat,lon,training_status"]
+    lines += [
+        f"M{number:06d},Commerce {number},shop,{number} rue Paul Doumer,77000,{lat},{lon},pending"
+        for number in range(MANY)
+    ]
+    path = tmp_path / "many.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = flask(runner, app, "merchants", "import", "--dry-run", str(path))
+    assert result.exit_code == 0, result.output[:2000]
+    assert result.output == (
+        f"dry run, nothing changed: would have created {MANY - 2}, updated 1, unchanged 1\n"
+    )
+
+
+def test_an_import_is_written_in_chunks_all_or_nothing(app, runner, tmp_path, today, monkeypatch):
+    monkeypatch.setattr(exchange, "CHUNK_SIZE", 3)
+    first = csv_file(tmp_path / "first.csv", *(row(today, number) for number in range(1, 8)))
+    assert flask(runner, app, "merchants", "import", str(first)).output == (
+        "created 7, updated 0, unchanged 0\n"
+    )
+    before = snapshot(app)
+    rows = [row(today, number, name=f"Renommé {number}") for number in range(1, 8)]
+    rows += [row(today, number) for number in range(8, 15)]
+    with app.app_context():
+        plan = exchange.plan_import(csv_file(tmp_path / "second.csv", *rows).read_bytes(), today)
+        assert plan.counts == {"created": 7, "updated": 7, "unchanged": 0}
+        plan.to_create[-1] = dataclasses.replace(plan.to_create[-1], ref="ANG-0001")  # taken
+        with pytest.raises(IntegrityError):
+            exchange.apply_import(plan)
+    assert snapshot(app) == before  # the chunks written before the failure are gone too
+    with app.app_context():
+        assert db.session.execute(select(func.count(AuditEvent.id))).scalar_one() == 7
 
 
 def test_importing_a_missing_file_is_a_usage_error(app, runner, tmp_path):
@@ -362,7 +461,7 @@ def known_merchants(make_merchant) -> None:
         trained_on=date(2023, 5, 20),
         contact_name="Service accueil",
         contact_email="accueil@seine-port.example.fr",
-        notes="Suspendu : changement d'équipe",
+        notes="- Suspendu : changement d'équipe\n- à reformer",  # a list, not a formula
     )
     make_merchant(
         ref="ANG-0001",
@@ -435,13 +534,45 @@ def test_the_golden_file_imports_into_an_empty_database_and_exports_unchanged(ap
 def test_export_then_import_changes_nothing(app, runner, known_merchants, make_merchant, tmp_path):
     for place in (MELUN_STATION, LE_MEE_CENTRE, SEINE_PORT_CHURCH):
         make_merchant(position=place, notes="ligne 1\r\nligne 2", contact_email="a@example.fr")
+    make_merchant(
+        name="=HYPERLINK(\"http://evil.example\")", address="'=1+1", trainer="@CIDFF",
+        contact_name="-", opening_hours="24/7", notes="''+ trois apostrophes\n- puis une liste",
+    )  # fmt: skip
     before = snapshot(app)
     exported = tmp_path / "all.csv"
     assert flask(runner, app, "merchants", "export", str(exported)).exit_code == 0
+    assert "'=HYPERLINK" in exported.read_text(encoding="utf-8")
     result = flask(runner, app, "merchants", "import", str(exported))
     assert result.exit_code == 0, result.output
-    assert result.output == "created 0, updated 0, unchanged 8\n"
+    assert result.output == "created 0, updated 0, unchanged 9\n"
     assert snapshot(app) == before
+
+
+def test_no_exported_cell_starts_a_formula(app, runner, known_merchants, make_merchant):
+    make_merchant(name="=1+1", notes="@SUM(A1)", contact_name="-x", trainer="\t=1")
+    cells = [
+        cell
+        for values in csv.reader(io.StringIO(flask(runner, app, "merchants", "export").stdout))
+        for cell in values
+    ]
+    assert "'=1+1" in cells and "'+33199001234" in cells
+    assert [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+
+
+def test_phone_numbers_are_read_with_or_without_the_protecting_quote(app, runner, tmp_path, today):
+    path = csv_file(
+        tmp_path / "phones.csv",
+        row(today, 1, phone="'+33164520000", contact_phone="+33612345678"),
+        row(today, 2, phone="+33 1 64 52 00 00", contact_phone="'+33 6 12 34 56 78"),
+        row(today, 3, phone="01 64 52 00 00", contact_phone="06 12 34 56 78"),
+    )
+    result = flask(runner, app, "merchants", "import", str(path))
+    assert result.output == "created 3, updated 0, unchanged 0\n", result.output
+    for ref in ("ANG-0001", "ANG-0002", "ANG-0003"):
+        merchant = stored(app, ref)
+        assert (merchant.phone, merchant.contact_phone) == ("+33164520000", "+33612345678")
+    exported = flask(runner, app, "merchants", "export").stdout
+    assert exported.count(",'+33164520000,") == 3  # written back in E.164, behind the quote
 
 
 # --- Seed ----------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ WORKERS = 2
 ACCESS_LOG_FORMAT = '%(p)s %({x-test-request}i)s "%(m)s %(U)s" %(s)s'
 ACCESS_LINE = re.compile(r'^<(?P<pid>\d+)> (?P<number>\d+) "(?P<method>[A-Z]+) ', re.MULTILINE)
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+VERSION_FIELD = re.compile(r'name="version" value="(\d+)"')
 
 
 class Server:
@@ -118,7 +119,10 @@ def suspend(server: Server, merchant_id: int) -> int:
     """Suspend the merchant through the staff face; return the pid of the
     worker that saved it."""
     detail = f"/staff/merchants/{merchant_id}"
-    form = {"csrf_token": csrf_token(server, detail), "reason": "Essai"}
+    _number, page = server.ask(detail)
+    token, version = CSRF_FIELD.search(page), VERSION_FIELD.search(page)
+    assert token and version, page
+    form = {"csrf_token": token[1], "version": version[1], "reason": "Essai"}
     number, page = server.ask(f"{detail}/status/suspend", form)
     assert "est suspendu" in page
     return server.worker(number, "POST")

@@ -14,10 +14,14 @@ from hypothesis import strategies as st
 from angela.core import territory
 from angela.core.merchant_csv import (
     COLUMNS,
+    FORMULA_TRIGGERS,
     MerchantRecord,
+    NotUtf8,
     RowError,
     decode,
+    escape_cell,
     parse_rows,
+    unescape_cell,
     write_rows,
 )
 from angela.core.schema import REF_PATTERN
@@ -156,6 +160,24 @@ def test_decode_refuses_a_file_that_is_not_utf8_in_french():
 
 
 @pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"ref,name\n\xe9", 2),
+        (b"\xef\xbb\xbfref\xff,name\n", 1),  # after a BOM, still line 1
+        (b'ref,name\r\nA,"deux\r\nlignes"\r\nB,Caf\xe9\r\n', 4),
+        (b"ref,name\nA,x\n\nB,Caf\xc3\n", 4),  # a sequence cut short, after a blank line
+        (b"ref,name\rA,x\rB,\x80", 3),  # old Mac line ends, as the CSV reader counts them
+    ],
+    ids=["lf", "bom", "crlf-multiline", "blank-line", "cr"],
+)
+def test_a_bad_byte_is_reported_on_its_own_line(data, line):
+    with pytest.raises(NotUtf8) as refused:
+        decode(data)
+    assert refused.value.line == line
+    assert "octet 0x" in str(refused.value)
+
+
+@pytest.mark.parametrize(
     ("column", "value", "field"),
     [
         ("phone", "01.99.00.12.34", "+33199001234"),
@@ -166,6 +188,14 @@ def test_decode_refuses_a_file_that_is_not_utf8_in_french():
         ("notes", "   ", None),
         ("opening_hours", "", None),
         ("lat", "+48.539343", 48.539343),
+        # One protecting quote before a formula-like value is taken off.
+        ("lat", "'+48.539343", 48.539343),
+        ("phone", "'+33199001234", "+33199001234"),
+        ("phone", "'+33 1 99 00 12 34", "+33199001234"),
+        ("name", "'=1+1", "=1+1"),
+        ("name", "''=1+1", "'=1+1"),
+        ("name", "'Le Bar", "'Le Bar"),  # no formula after it: the quote is data
+        ("notes", "  '- à reformer  ", "- à reformer"),
     ],
 )
 def test_values_are_normalised(column, value, field):
@@ -402,9 +432,76 @@ def test_write_rows_uses_the_canonical_columns_and_plain_values():
     assert write_rows([record]) == (
         f"{HEADER}\r\n"
         'ANG-0001,"Le ""Bar"", du Marché",bar,16 rue Paul Doumer,77000,48.539343,2.66029,'
-        "+33199001234,Mo-Sa 09:00-19:00; PH off,trained,2026-01-10,CIDFF 77,Camille Martin,"
-        'camille@example.fr,+33612345678,"deux\nlignes"\r\n'
+        "'+33199001234,Mo-Sa 09:00-19:00; PH off,trained,2026-01-10,CIDFF 77,Camille Martin,"
+        'camille@example.fr,\'+33612345678,"deux\nlignes"\r\n'
     )
+
+
+# --- Formula escaping (CSV injection) ---------------------------------------------
+
+ESCAPES = [
+    # (stored value, cell written): one quote more before quotes-then-trigger
+    ('=HYPERLINK("http://evil.example")', '\'=HYPERLINK("http://evil.example")'),
+    ("+33164520000", "'+33164520000"),
+    ("-2.5", "'-2.5"),
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("'=1+1", "''=1+1"),
+    ("''+1", "'''+1"),
+    ("'", "'"),
+    ("'Le Bar'", "'Le Bar'"),
+    ("Bar = café", "Bar = café"),
+    ("", ""),
+]
+
+
+@pytest.mark.parametrize(("value", "cell"), ESCAPES)
+def test_a_cell_a_spreadsheet_would_run_gets_one_quote_more(value, cell):
+    assert escape_cell(value) == cell
+    assert unescape_cell(cell) == value
+
+
+# Text rich in quotes and trigger characters, and any other text too.
+FORMULA_TEXT = st.text(st.sampled_from(["'", *FORMULA_TRIGGERS, "a", " "]) | st.characters())
+
+
+@given(FORMULA_TEXT)
+def test_escaping_is_exactly_undone_and_never_leaves_a_formula(value):
+    cell = escape_cell(value)
+    assert unescape_cell(cell) == value
+    assert not cell.startswith(tuple(FORMULA_TRIGGERS))
+    assert cell in (value, "'" + value)
+
+
+@given(FORMULA_TEXT)
+def test_unescaping_takes_off_at_most_one_leading_quote(text):
+    assert unescape_cell(text) in (text, text[1:])
+
+
+def test_formula_like_values_are_written_quoted_and_read_back():
+    record = dataclasses.replace(
+        GOOD_RECORD,
+        name="=1+1",
+        address="'=1+1",
+        trainer="@CIDFF",
+        contact_name="-",
+        notes="- à reformer\n- nouvelle équipe",
+    )
+    text = write_rows([record])
+    line = text.split("\r\n")[1]
+    assert line.startswith("ANG-0001,'=1+1,bar,''=1+1,77000,")
+    assert ",'@CIDFF,'-," in line
+    assert line.endswith(',"\'- à reformer\n- nouvelle équipe"')
+    assert parse_rows(text, TODAY) == ([record], [])
+
+
+def test_no_exported_cell_starts_a_formula():
+    record = dataclasses.replace(GOOD_RECORD, name="=cmd|' /C calc'!A0", notes="@x")
+    rows = list(csv.reader(io.StringIO(write_rows([record]), newline="")))
+    cells = [cell for values in rows for cell in values]
+    assert "'+33199001234" in cells and "'=cmd|' /C calc'!A0" in cells
+    assert [cell for cell in cells if cell.startswith(tuple(FORMULA_TRIGGERS))] == []
 
 
 def test_write_rows_of_nothing_is_the_header_alone():
@@ -422,10 +519,17 @@ PHONES = ["+33199001234", "+33164520000", "+33612345678", "+33800123456"]
 EMAILS = ["camille@example.fr", "Jean.Dupont@example.org", "contact+angela@mairie-melun.fr"]
 
 
+# How a value may start that a spreadsheet takes for a formula, as the CSV carries it.
+FORMULA_STARTS = ["", "", "=", "+", "-", "@", "'", "'=", "''+", "'-"]
+
+
 def _text(max_size: int) -> st.SearchStrategy[str]:
-    # Any printable text; the parser trims values, so generated ones are trimmed.
+    # Any printable text, often formula-like; the parser trims values, so
+    # generated ones are trimmed.
     characters = st.characters(blacklist_categories=("Cc", "Cs"))
-    return st.text(characters, min_size=1, max_size=max_size).map(str.strip).filter(bool)
+    text = st.text(characters, min_size=1, max_size=max_size)
+    start = st.sampled_from(FORMULA_STARTS)
+    return st.tuples(start, text).map("".join).map(str.strip).filter(bool)
 
 
 def _optional(strategy: st.SearchStrategy) -> st.SearchStrategy:
@@ -442,9 +546,17 @@ def records(draw: st.DrawFn) -> MerchantRecord:
     assume(found is not None)
     status = draw(st.sampled_from(["pending", "trained", "suspended", "withdrawn"]))
     dates = st.dates(min_value=date(2015, 1, 1), max_value=TODAY)
-    notes = st.text(
-        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"), max_size=80
-    ).map(str.strip)
+    notes = (
+        st.tuples(
+            st.sampled_from(FORMULA_STARTS),
+            st.text(
+                st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\r"),
+                max_size=80,
+            ),
+        )
+        .map("".join)
+        .map(str.strip)
+    )
     return MerchantRecord(
         ref=draw(st.from_regex(REF_PATTERN, fullmatch=True)),
         name=draw(_text(60)),

@@ -12,9 +12,16 @@ def test_audit_log_shows_who_did_what_with_before_and_after(staff_client, make_m
     agent, admin = staff_client("agent"), staff_client("admin")
     agent.post(
         f"/staff/merchants/{merchant.id}/training",
-        data={"trained_on": (today - timedelta(days=1)).isoformat(), "trainer": "Nouvelle"},
+        data={
+            "trained_on": (today - timedelta(days=1)).isoformat(),
+            "trainer": "Nouvelle",
+            "version": str(merchant.version),
+        },
     )
-    agent.post(f"/staff/merchants/{merchant.id}/status/suspend", data={"reason": "Contrôle"})
+    agent.post(
+        f"/staff/merchants/{merchant.id}/status/suspend",
+        data={"reason": "Contrôle", "version": str(merchant.version + 1)},
+    )
     page = admin.get("/staff/admin/audit").text
     assert "Formation enregistrée" in page and "Suspension" in page and "Motif : Contrôle" in page
     assert "agent" in page and "Ancien" in page and "Nouvelle" in page

@@ -126,7 +126,7 @@ def test_export_downloads_the_same_csv_as_the_cli(app, staff_client, make_mercha
     make_merchant(notes="à garder", position=MELUN_STATION)
     response = staff_client("agent").get("/staff/export.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
     with app.app_context():
         assert response.text == exchange.export_csv()
@@ -142,3 +142,69 @@ def test_cli_import_is_audited_without_an_author(app, runner, today, tmp_path):
     with app.app_context():
         event = db.session.execute(select(AuditEvent)).scalar_one()
     assert event.action == "import_create" and event.actor_id is None
+
+
+def test_the_export_keeps_formulas_from_spreadsheets(app, staff_client, make_merchant):
+    make_merchant(name='=HYPERLINK("http://evil.example","Cliquez")', notes="@SUM(A1)")
+    text = staff_client("agent").get("/staff/export.csv").text
+    line = text.splitlines()[1]
+    assert line.startswith('ANG-0001,"\'=HYPERLINK(""http://evil.example"",')
+    assert ",'+33199001234," in line and line.endswith(",'@SUM(A1)")
+
+
+def bad_rows(today, count: int) -> bytes:
+    """`count` rows with four errors each: an unknown category, a bad
+    postcode, no training date, a bad e-mail."""
+    return csv_text(
+        *(
+            row(f"ANG-{number:05d}", "Mauvais", MELUN_STATION, today,
+                category="bistrot", postcode="7700", trained_on="", contact_email="x")
+            for number in range(1, count + 1)
+        )
+    )  # fmt: skip
+
+
+def test_the_preview_lists_the_first_200_errors_and_counts_the_rest(app, staff_client, today):
+    preview = upload(staff_client("agent"), bad_rows(today, 60))
+    assert preview.status_code == 422
+    assert "240 erreur(s) : rien ne sera importé" in preview.text
+    assert preview.text.count('<td class="num">') == 200
+    assert '<td class="num">51</td>' in preview.text  # the 4 errors of the 50th row
+    assert '<td class="num">52</td>' not in preview.text
+    assert "et 40 autres erreurs" in preview.text
+    assert count(app) == 0
+
+
+def test_a_large_file_of_bad_rows_gives_a_small_page(app, staff_client, today):
+    data = bad_rows(today, 15_000)
+    assert len(data) > 1_000_000
+    # Encoded here: the test client would spool this body to a file it never closes.
+    boundary = "----angela-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="commercants.csv"\r\nContent-Type: text/csv\r\n\r\n'
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    preview = staff_client("agent").post(
+        "/staff/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert preview.status_code == 422
+    assert "60000 erreur(s)" in preview.text and "et 59800 autres erreurs" in preview.text
+    assert len(preview.data) < 150_000
+
+
+def test_an_upload_not_in_utf8_names_the_line_of_the_bad_byte(app, staff_client, today):
+    data = (
+        csv_text(
+            row("ANG-0001", "Bon", MELUN_STATION, today),
+            row("ANG-0002", "Café", MELUN_STATION, today),
+        )
+        .decode()
+        .encode("latin-1")
+    )
+    preview = upload(staff_client("agent"), data)
+    assert preview.status_code == 422
+    assert '<td class="num">3</td>' in preview.text and "pas en UTF-8" in preview.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -194,24 +195,31 @@ def test_an_edit_over_someone_elses_save_is_refused(app, staff_client, today, ma
     assert f'value="{after.version}"' in refused.text
 
 
+def current(app, merchant_id: int) -> dict[str, str]:
+    """The version field a form opened now would carry."""
+    return {"version": str(stored(app, id=merchant_id).version)}
+
+
 def test_training_lifecycle_and_visibility(app, staff_client, today, make_merchant, client):
     merchant = make_merchant(status="trained", trained_on=today - timedelta(days=800))
     agent = staff_client("agent")
-    assert "formation expirée" in agent.get(f"/staff/merchants/{merchant.id}").text
+    url = f"/staff/merchants/{merchant.id}"
+
+    def send(tail: str, **data: str):
+        return agent.post(f"{url}/{tail}", data={**data, **current(app, merchant.id)})
+
+    assert "formation expirée" in agent.get(url).text
     assert client.get(f"/api/v1/refuges/{merchant.id}").status_code == 404
-    renewed = agent.post(
-        f"/staff/merchants/{merchant.id}/training",
-        data={"trained_on": today.isoformat(), "trainer": "Nadia"},
-    )
+    renewed = send("training", trained_on=today.isoformat(), trainer="Nadia")
     assert renewed.status_code == 302
     assert client.get(f"/api/v1/refuges/{merchant.id}").status_code == 200
-    no_reason = agent.post(f"/staff/merchants/{merchant.id}/status/suspend", data={"reason": ""})
+    no_reason = send("status/suspend", reason="")
     assert no_reason.status_code == 302 and stored(app, id=merchant.id).training_status == "trained"
-    agent.post(f"/staff/merchants/{merchant.id}/status/suspend", data={"reason": "Plainte reçue"})
+    send("status/suspend", reason="Plainte reçue")
     assert client.get(f"/api/v1/refuges/{merchant.id}").status_code == 404
-    agent.post(f"/staff/merchants/{merchant.id}/status/reinstate", data={"reason": "Vérifié"})
+    send("status/reinstate", reason="Vérifié")
     assert client.get(f"/api/v1/refuges/{merchant.id}").status_code == 200
-    agent.post(f"/staff/merchants/{merchant.id}/status/withdraw", data={"reason": "Fermeture"})
+    send("status/withdraw", reason="Fermeture")
     assert stored(app, id=merchant.id).training_status == "withdrawn"
     actions = [(action, reason) for action, _changes, reason in events(app)]
     assert actions == [
@@ -233,10 +241,127 @@ def test_training_in_the_future_is_refused(app, staff_client, today, make_mercha
     agent = staff_client("agent")
     agent.post(
         f"/staff/merchants/{merchant.id}/training",
-        data={"trained_on": (today + timedelta(days=2)).isoformat()},
+        data={"trained_on": (today + timedelta(days=2)).isoformat(), **current(app, merchant.id)},
     )
     assert stored(app, id=merchant.id).trained_on == merchant.trained_on
     assert events(app) == []
+
+
+VERSION_FIELD = re.compile(r'<input type="hidden" name="version" value="(\d+)">')
+
+
+def test_a_stale_training_form_does_not_lift_a_suspension(app, staff_client, today, make_merchant):
+    merchant = make_merchant(trained_on=today - timedelta(days=800))
+    alice, bob = staff_client("agent"), staff_client("agent")
+    url = f"/staff/merchants/{merchant.id}"
+    alices_page = alice.get(url).text  # Alice opens the page to renew the training...
+    versions = VERSION_FIELD.findall(alices_page)
+    assert versions == [str(merchant.version)] * 3  # training, suspend, withdraw
+    bobs_page = bob.get(url).text  # ...Bob suspends the place meanwhile...
+    suspended = bob.post(
+        f"{url}/status/suspend",
+        data={"reason": "Plainte reçue", "version": VERSION_FIELD.findall(bobs_page)[1]},
+    )
+    assert suspended.status_code == 302
+    late = alice.post(  # ...then Alice's form arrives.
+        f"{url}/training",
+        data={"trained_on": today.isoformat(), "trainer": "Nadia", "version": versions[0]},
+        follow_redirects=True,
+    )
+    assert "modifié entre-temps" in late.text
+    after = stored(app, id=merchant.id)
+    assert (after.training_status, after.trained_on) == ("suspended", merchant.trained_on)
+    assert [action for action, _changes, _reason in events(app)] == ["merchant_suspend"]
+
+
+# Every form that changes a merchant from its page: (URL tail, data, status before).
+STATE_FORMS = [
+    ("training", {"trained_on": "today", "trainer": "Nadia"}, "trained"),
+    ("status/suspend", {"reason": "Plainte reçue"}, "trained"),
+    ("status/withdraw", {"reason": "Fermeture"}, "trained"),
+    ("status/reinstate", {"reason": "Vérifié"}, "suspended"),
+]
+
+
+def _filled(data: dict[str, str], today) -> dict[str, str]:
+    return {name: today.isoformat() if value == "today" else value for name, value in data.items()}
+
+
+@pytest.mark.parametrize(("tail", "data", "status"), STATE_FORMS)
+def test_a_stale_form_is_refused_and_changes_nothing(
+    app, staff_client, today, make_merchant, tail, data, status
+):
+    merchant = make_merchant(status=status, trained_on=today - timedelta(days=800))
+    with app.app_context():  # someone saves the merchant after the form was opened
+        saved = db.session.get(Merchant, merchant.id)
+        saved.notes = "Changé entre-temps"
+        db.session.commit()
+    before = stored(app, id=merchant.id)
+    stale = {**_filled(data, today), "version": str(merchant.version)}
+    page = staff_client("agent").post(
+        f"/staff/merchants/{merchant.id}/{tail}", data=stale, follow_redirects=True
+    )
+    assert "modifié entre-temps" in page.text
+    after = stored(app, id=merchant.id)
+    assert (after.version, after.training_status, after.trained_on, after.trainer) == (
+        before.version, before.training_status, before.trained_on, before.trainer,
+    )  # fmt: skip
+    assert events(app) == []
+
+
+@pytest.mark.parametrize("version", [None, "", "abc", "²", "-1", "1" * 30])
+@pytest.mark.parametrize(("tail", "data", "status"), STATE_FORMS)
+def test_a_form_without_a_readable_version_is_refused(
+    app, staff_client, today, make_merchant, tail, data, status, version
+):
+    merchant = make_merchant(status=status)
+    sent = _filled(data, today) if version is None else {**_filled(data, today), "version": version}
+    page = staff_client("agent").post(
+        f"/staff/merchants/{merchant.id}/{tail}", data=sent, follow_redirects=True
+    )
+    assert page.status_code == 200
+    assert "incomplet ou trop ancien" in page.text
+    assert stored(app, id=merchant.id).version == merchant.version
+    assert events(app) == []
+
+
+@pytest.mark.parametrize(("status", "word"), [("suspended", "suspendu"), ("withdrawn", "retiré")])
+def test_a_suspended_or_withdrawn_merchant_is_reinstated_before_training(
+    app, staff_client, today, make_merchant, status, word
+):
+    merchant = make_merchant(status=status, trained_on=today - timedelta(days=800))
+    agent = staff_client("agent")
+    url = f"/staff/merchants/{merchant.id}"
+    page = agent.get(url).text
+    assert f"Ce commerçant est {word}" in page and "Rétablissez-le d" in page
+    assert "Enregistrer la formation</button>" not in page
+    training = {"trained_on": today.isoformat(), "trainer": "Nadia"}
+    refused = agent.post(
+        f"{url}/training", data={**training, **current(app, merchant.id)}, follow_redirects=True
+    )
+    assert "Formation non enregistrée" in refused.text and "Rétablissez-le d" in refused.text
+    assert stored(app, id=merchant.id).training_status == status
+    assert events(app) == []
+    # Reinstated on purpose, with a reason, the training can be recorded.
+    agent.post(f"{url}/status/reinstate", data={"reason": "Vérifié", **current(app, merchant.id)})
+    agent.post(f"{url}/training", data={**training, **current(app, merchant.id)})
+    after = stored(app, id=merchant.id)
+    assert (after.training_status, after.trained_on) == ("trained", today)
+    assert [action for action, _changes, _reason in events(app)] == [
+        "merchant_reinstate", "training_record",
+    ]  # fmt: skip
+
+
+def test_an_edit_with_an_unreadable_version_is_refused(app, staff_client, today, make_merchant):
+    merchant = make_merchant(name="Café des Arts", position=MELUN_STATION)
+    agent = staff_client("agent")
+    for version in ("", "²", "abc"):
+        response = agent.post(
+            f"/staff/merchants/{merchant.id}/edit",
+            data=form(today, name="Café des Arts", version=version),
+        )
+        assert response.status_code == 422
+    assert stored(app, id=merchant.id).version == merchant.version
 
 
 @pytest.mark.parametrize(

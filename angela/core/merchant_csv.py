@@ -2,12 +2,24 @@
 records back. Pure: no Flask, no database; the territory gives the commune.
 
 Errors name the physical line (the header is line 1) and the column.
+
+Formula escaping (OWASP "CSV injection"): a spreadsheet runs a cell that
+starts with `=`, `+`, `-`, `@`, a tab or a carriage return. On export, a
+value that starts with any number of single quotes (none included) followed
+by one of those characters gets one more single quote in front: `=1+1` is
+written `'=1+1`, `'=1+1` is written `''=1+1`, and a phone number `+33164520000`
+is written `'+33164520000` (still stored in E.164). On import, a cell that
+starts with one or more quotes followed by one of those characters loses
+exactly one quote; any other cell is read as it is. Reading undoes writing
+exactly, so an export imports back unchanged, and a file typed by hand may
+use either form (`+33 1 64 52 00 00` or `'+33 1 64 52 00 00`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
 from datetime import date
@@ -17,6 +29,12 @@ from angela.core import schema, territory
 
 COLUMNS = schema.CSV_COLUMNS
 REQUIRED = frozenset(field.name for field in schema.MERCHANT_FIELDS if field.required)
+
+# What a spreadsheet takes for the start of a formula, and the values that
+# get a protecting quote: any run of quotes (maybe none) then one of them.
+FORMULA_TRIGGERS = "=+-@\t\r"
+_NEEDS_QUOTE = re.compile(f"'*[{re.escape(FORMULA_TRIGGERS)}]")
+_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -63,15 +81,39 @@ class RowError:
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
+class NotUtf8(ValueError):
+    """The file is not UTF-8; `line` is the physical line of the first bad
+    byte, the message is French."""
+
+    def __init__(self, line: int, byte: int):
+        super().__init__(
+            f"le fichier n'est pas en UTF-8 (octet 0x{byte:02X} illisible) : "
+            "enregistrez-le au format « CSV UTF-8 »"
+        )
+        self.line = line
+
+
 def decode(data: bytes) -> str:
     """Return the text of an uploaded file (UTF-8, with or without BOM);
-    raise ValueError in French when it is not UTF-8."""
+    raise NotUtf8 (a ValueError) when it is not UTF-8."""
+    body = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.decode("utf-8-sig")
+        return body.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise ValueError(
-            f"le fichier n'est pas en UTF-8 (octet illisible à la position {error.start})"
-        ) from None
+        # Lines end as the CSV reader ends them: CRLF, LF or a lone CR.
+        line = 1 + len(_LINE_BREAK.findall(body, 0, error.start))
+        raise NotUtf8(line, body[error.start]) from None
+
+
+def escape_cell(value: str) -> str:
+    """Return the cell text for `value` that no spreadsheet runs as a formula
+    (see the module docstring); `unescape_cell` gives the value back."""
+    return "'" + value if _NEEDS_QUOTE.match(value) else value
+
+
+def unescape_cell(text: str) -> str:
+    """Return the value a cell stands for: one protecting quote removed."""
+    return text[1:] if text.startswith("'") and _NEEDS_QUOTE.match(text) else text
 
 
 def parse_rows(text: str, today: date) -> tuple[list[MerchantRecord], list[RowError]]:
@@ -118,7 +160,7 @@ def write_rows(records: Iterable[MerchantRecord]) -> str:
     writer.writerow(COLUMNS)
     for record in records:
         values = dict(zip(RECORD_FIELDS, astuple(record), strict=True))
-        writer.writerow(_format(values[column]) for column in COLUMNS)
+        writer.writerow(escape_cell(_format(values[column])) for column in COLUMNS)
     return out.getvalue()
 
 
@@ -168,7 +210,8 @@ def _record(
     found: dict[str, str] = {}
     for column in COLUMNS:
         try:
-            parsed[column] = schema.FIELDS[column].parse(row.get(column, ""), today)
+            text = unescape_cell(row.get(column, "").strip())
+            parsed[column] = schema.FIELDS[column].parse(text, today)
         except schema.Invalid as error:
             found[column] = str(error)
     for column, message in schema.cross_field_errors(parsed):

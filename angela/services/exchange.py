@@ -1,18 +1,21 @@
 """CSV exchange with the database: the one import used by the CLI and the
 staff upload, and the export. All-or-nothing: a file with any error changes
-nothing, and a valid file is applied in one transaction."""
+nothing, and a valid file is applied in one transaction (written in chunks,
+so that no statement grows with the file)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
 
 from angela.core.merchant_csv import (
     RECORD_FIELDS,
     MerchantRecord,
+    NotUtf8,
     RowError,
     decode,
     parse_rows,
@@ -28,6 +31,15 @@ from angela.services import audit
 if TYPE_CHECKING:
     from angela.models import User
 
+# Rows per statement: far below PostgreSQL's 65,535 parameters and SQLite's
+# 32,766 variables per query.
+CHUNK_SIZE = 1000
+# Errors listed to a person; the rest are only counted (a file of bad rows
+# must not become a page or a terminal of tens of megabytes).
+ERRORS_SHOWN = 200
+
+T = TypeVar("T")
+
 
 @dataclass
 class ImportPlan:
@@ -37,6 +49,16 @@ class ImportPlan:
     to_create: list[MerchantRecord] = field(default_factory=list)
     to_update: list[tuple[Merchant, MerchantRecord]] = field(default_factory=list)
     unchanged: int = 0
+
+    @property
+    def errors_shown(self) -> list[RowError]:
+        """The first errors, the ones to list."""
+        return self.errors[:ERRORS_SHOWN]
+
+    @property
+    def errors_hidden(self) -> int:
+        """How many errors are left out of `errors_shown`."""
+        return max(len(self.errors) - ERRORS_SHOWN, 0)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -52,17 +74,15 @@ def plan_import(data: bytes, today: date) -> ImportPlan:
     merchants to create and to update (matched by `ref`)."""
     try:
         text = decode(data)
-    except ValueError as error:
-        return ImportPlan(errors=[RowError(1, "-", str(error))])
+    except NotUtf8 as error:
+        return ImportPlan(errors=[RowError(error.line, "-", str(error))])
     records, errors = parse_rows(text, today)
     if errors:
         return ImportPlan(errors=errors)
-    existing = {
-        merchant.ref: merchant
-        for merchant in db.session.execute(
-            select(Merchant).where(Merchant.ref.in_([record.ref for record in records]))
-        ).scalars()
-    }
+    existing: dict[str, Merchant] = {}
+    for refs in _chunks([record.ref for record in records]):
+        found = db.session.execute(select(Merchant).where(Merchant.ref.in_(refs))).scalars()
+        existing.update((merchant.ref, merchant) for merchant in found)
     plan = ImportPlan()
     for record in records:
         merchant = existing.get(record.ref)
@@ -85,20 +105,10 @@ def apply_import(plan: ImportPlan, actor: User | None = None) -> dict[str, int]:
     if plan.errors:
         raise ValueError("an import with errors cannot be applied")
     try:
-        created = [Merchant(**_values(record)) for record in plan.to_create]
-        db.session.add_all(created)
-        updated = []
-        for merchant, record in plan.to_update:
-            updated.append((merchant, values_of(merchant)))
-            for name, value in _values(record).items():
-                setattr(merchant, name, value)
-        db.session.flush()
-        for merchant in created:
-            changes = audit.diff({}, values_of(merchant))
-            audit.record(AuditAction.IMPORT_CREATE, actor, merchant=merchant, changes=changes)
-        for merchant, before in updated:
-            changes = audit.diff(before, values_of(merchant))
-            audit.record(AuditAction.IMPORT_UPDATE, actor, merchant=merchant, changes=changes)
+        for records in _chunks(plan.to_create):
+            _create(records, actor)
+        for pairs in _chunks(plan.to_update):
+            _update(pairs, actor)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -115,6 +125,34 @@ def export_csv() -> str:
 
 def merchant_count() -> int:
     return db.session.execute(select(func.count(Merchant.id))).scalar_one()
+
+
+def _create(records: Sequence[MerchantRecord], actor: User | None) -> None:
+    created = [Merchant(**_values(record)) for record in records]
+    db.session.add_all(created)
+    db.session.flush()
+    for merchant in created:
+        changes = audit.diff({}, values_of(merchant))
+        audit.record(AuditAction.IMPORT_CREATE, actor, merchant=merchant, changes=changes)
+    db.session.flush()
+
+
+def _update(pairs: Sequence[tuple[Merchant, MerchantRecord]], actor: User | None) -> None:
+    updated = []
+    for merchant, record in pairs:
+        updated.append((merchant, values_of(merchant)))
+        for name, value in _values(record).items():
+            setattr(merchant, name, value)
+    db.session.flush()
+    for merchant, before in updated:
+        changes = audit.diff(before, values_of(merchant))
+        audit.record(AuditAction.IMPORT_UPDATE, actor, merchant=merchant, changes=changes)
+    db.session.flush()
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), CHUNK_SIZE):
+        yield items[start : start + CHUNK_SIZE]
 
 
 def _values(record: MerchantRecord) -> dict[str, object]:

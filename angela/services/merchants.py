@@ -141,9 +141,7 @@ def update(
 
     Raises EditConflict when it changed since, MerchantError, ProbableDuplicate.
     """
-    merchant = get(merchant_id)
-    if merchant.version != version:
-        raise EditConflict(merchant, audit.merchant_events_since(merchant.id, version))
+    merchant = _at_version(merchant_id, version)
     commune = commune_for(data.lat, data.lon, data.commune_code)
     if _moved_or_renamed(merchant, data, commune.code):
         others = duplicates_of(data, commune.code, exclude_id=merchant.id)
@@ -155,16 +153,40 @@ def update(
     return _change(merchant, AuditAction.MERCHANT_UPDATE, actor, _values(data, ref, commune.code))
 
 
+# A training would silently lift these statuses: the staff reinstate first.
+_NOT_TRAINABLE: dict[str, str] = {
+    TrainingStatus.SUSPENDED: (
+        "Ce commerçant est suspendu : une formation ne lève pas la suspension. "
+        "Rétablissez-le d'abord (bouton « Rétablir », avec le motif), "
+        "puis enregistrez la formation."
+    ),
+    TrainingStatus.WITHDRAWN: (
+        "Ce commerçant est retiré du dispositif : une formation ne l'y fait pas revenir. "
+        "Rétablissez-le d'abord (bouton « Rétablir », avec le motif), "
+        "puis enregistrez la formation."
+    ),
+}
+UNTRAINABLE_STATUSES = frozenset(_NOT_TRAINABLE)
+
+
 def record_training(
-    merchant_id: int, trained_on: date, trainer: str | None, actor: User
+    merchant_id: int, version: int, trained_on: date, trainer: str | None, actor: User
 ) -> Merchant:
-    """Record a training or its renewal: the merchant becomes `trained` on that date."""
+    """Record a training or its renewal on the merchant as it was at
+    `version`: it becomes `trained` on that date.
+
+    Raises EditConflict when it changed since, MerchantError when it is
+    suspended or withdrawn (reinstating it is a decision of its own).
+    """
+    merchant = _at_version(merchant_id, version)
+    if merchant.training_status in _NOT_TRAINABLE:
+        raise MerchantError("training_status", _NOT_TRAINABLE[merchant.training_status])
     values = {
         "training_status": TrainingStatus.TRAINED,
         "trained_on": trained_on,
         "trainer": trainer,
     }
-    return _change(get(merchant_id), AuditAction.TRAINING_RECORD, actor, values)
+    return _change(merchant, AuditAction.TRAINING_RECORD, actor, values)
 
 
 # What each status action makes of a merchant; reinstating depends on it.
@@ -175,19 +197,23 @@ _STATUS_AFTER = {
 STATUS_ACTIONS = (*_STATUS_AFTER, AuditAction.MERCHANT_REINSTATE)
 
 
-def set_status(merchant_id: int, action: AuditAction, reason: str, actor: User) -> Merchant:
-    """Suspend, withdraw or reinstate the merchant, with the reason given.
+def set_status(
+    merchant_id: int, version: int, action: AuditAction, reason: str, actor: User
+) -> Merchant:
+    """Suspend, withdraw or reinstate the merchant as it was at `version`,
+    with the reason given.
 
     Reinstating makes it `trained` again when it has a training date, else
-    `pending`. Raises ValueError for an action that is not one of these.
+    `pending`. Raises EditConflict when it changed since, ValueError for an
+    action that is not one of these.
     """
-    merchant = get(merchant_id)
+    if action not in STATUS_ACTIONS:
+        raise ValueError(f"not a status action: {action}")
+    merchant = _at_version(merchant_id, version)
     if action == AuditAction.MERCHANT_REINSTATE:
         status = TrainingStatus.TRAINED if merchant.trained_on else TrainingStatus.PENDING
-    elif action in _STATUS_AFTER:
-        status = _STATUS_AFTER[action]
     else:
-        raise ValueError(f"not a status action: {action}")
+        status = _STATUS_AFTER[action]
     return _change(merchant, action, actor, {"training_status": status}, reason)
 
 
@@ -196,6 +222,14 @@ def next_ref() -> str:
     refs = db.session.execute(select(Merchant.ref).where(Merchant.ref.like(f"{REF_PREFIX}%")))
     numbers = [int(match.group(1)) for (ref,) in refs if (match := _GENERATED_REF.fullmatch(ref))]
     return f"{REF_PREFIX}{max(numbers, default=0) + 1:04d}"
+
+
+def _at_version(merchant_id: int, version: int) -> Merchant:
+    """Return the merchant; raise EditConflict when it is no longer at `version`."""
+    merchant = get(merchant_id)
+    if merchant.version != version:
+        raise EditConflict(merchant, audit.merchant_events_since(merchant.id, version))
+    return merchant
 
 
 def _change(

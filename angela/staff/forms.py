@@ -192,6 +192,7 @@ class TrainingForm(StaffForm):
         "Date de la formation", validators=[InputRequired(), _merchant_field("trained_on")]
     )
     trainer = StringField(_label("trainer"), validators=_optional("trainer"))
+    version = HiddenField()  # the merchant's version the person saw
 
     def trainer_text(self) -> str | None:
         return _text(self.trainer)
@@ -201,6 +202,7 @@ class StatusForm(StaffForm):
     reason = TextAreaField(
         "Motif", validators=[DataRequired("Le motif est obligatoire."), Length(max=1000)]
     )
+    version = HiddenField()  # the merchant's version the person saw
 
 
 class ActionForm(StaffForm):

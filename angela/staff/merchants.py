@@ -43,6 +43,15 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 protect(bp)
 templating.install(bp)
 
+CONFLICT_MESSAGE = (
+    "Ce commerçant a été modifié entre-temps : rien n'a été enregistré. "
+    "Vérifiez sa fiche ci-dessous, puis recommencez si besoin."
+)
+STALE_FORM_MESSAGE = (
+    "Ce formulaire est incomplet ou trop ancien : rien n'a été enregistré. "
+    "Vérifiez la fiche ci-dessous, puis recommencez."
+)
+
 # The status buttons: URL word → (what the audit log records, button, "X est …").
 STATUS_ACTIONS = {
     "suspend": (AuditAction.MERCHANT_SUSPEND, "Suspendre", "suspendu"),
@@ -114,6 +123,7 @@ def merchant_detail(merchant_id: int) -> ResponseReturnValue:
         visibility=_visibility(merchant, today, months),
         training_form=TrainingForm(formdata=None, trainer=merchant.trainer, trained_on=today),
         status_form=StatusForm(formdata=None), status_actions=STATUS_ACTIONS,
+        trainable=merchant.training_status not in merchants.UNTRAINABLE_STATUSES,
     )  # fmt: skip
 
 
@@ -153,11 +163,12 @@ def merchant_edit(merchant_id: int) -> ResponseReturnValue:
         return _form_page(form, merchant)
     if "locate" in request.form:
         return _locate_in_form(form, merchant)
-    if not form.validate() or not (form.version.data or "").isdigit():
+    version = _posted_version(form.version.data)
+    if not form.validate() or version is None:
         return _form_page(form, merchant), 422
     try:
         merchants.update(
-            merchant.id, int(form.version.data), form.to_record(), current_user,
+            merchant.id, version, form.to_record(), current_user,
             bool(form.confirm_duplicate.data),
         )  # fmt: skip
     except merchants.EditConflict as conflict:
@@ -190,12 +201,23 @@ def locate() -> ResponseReturnValue:
 def training_record(merchant_id: int) -> ResponseReturnValue:
     merchant = _get_or_404(merchant_id)
     form = TrainingForm()
-    if not form.validate() or form.trained_on.data is None:
+    version = _posted_version(form.version.data)
+    if version is None:
+        flash(STALE_FORM_MESSAGE, "error")
+    elif not form.validate() or form.trained_on.data is None:
         for errors in form.errors.values():
             flash(f"Formation non enregistrée : {' '.join(map(str, errors))}", "error")
-        return redirect(url_for("staff.merchant_detail", merchant_id=merchant_id))
-    merchants.record_training(merchant.id, form.trained_on.data, form.trainer_text(), current_user)
-    flash(f"Formation du {form.trained_on.data:%d/%m/%Y} enregistrée.", "success")
+    else:
+        try:
+            merchants.record_training(
+                merchant.id, version, form.trained_on.data, form.trainer_text(), current_user
+            )
+        except merchants.EditConflict:
+            flash(CONFLICT_MESSAGE, "error")
+        except merchants.MerchantError as error:
+            flash(f"Formation non enregistrée. {error}", "error")
+        else:
+            flash(f"Formation du {form.trained_on.data:%d/%m/%Y} enregistrée.", "success")
     return redirect(url_for("staff.merchant_detail", merchant_id=merchant_id))
 
 
@@ -207,13 +229,20 @@ def merchant_status(merchant_id: int, action: str) -> ResponseReturnValue:
         abort(404)
     form = StatusForm()
     audit_action, _label, done = STATUS_ACTIONS[action]
-    if not form.validate():
+    version = _posted_version(form.version.data)
+    if version is None:
+        flash(STALE_FORM_MESSAGE, "error")
+    elif not form.validate():
         flash("Indiquez le motif avant de changer le statut.", "error")
     else:
-        merchants.set_status(
-            merchant.id, audit_action, (form.reason.data or "").strip(), current_user
-        )
-        flash(f"{merchant.name} est {done}.", "success")
+        try:
+            merchants.set_status(
+                merchant.id, version, audit_action, (form.reason.data or "").strip(), current_user
+            )
+        except merchants.EditConflict:
+            flash(CONFLICT_MESSAGE, "error")
+        else:
+            flash(f"{merchant.name} est {done}.", "success")
     return redirect(url_for("staff.merchant_detail", merchant_id=merchant_id))
 
 
@@ -274,10 +303,17 @@ def merchants_export() -> ResponseReturnValue:
     filename = f"angela-commercants-{paris_today():%Y-%m-%d}.csv"
     return Response(
         exchange.export_csv(),
-        mimetype="text/csv; charset=utf-8",
+        content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "no-store"},
     )  # fmt: skip
+
+
+def _posted_version(text: str | None) -> int | None:
+    """The merchant version a form carried, or None when it is missing or garbled."""
+    if text and text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)
+    return None
 
 
 def _counts(plan: exchange.ImportPlan) -> dict[str, int]:
