@@ -1,4 +1,4 @@
-"""Command-line interface: `flask --app angela merchants import|export`, `seed`,
+"""Command-line interface: `flask --app angela merchants import|export`, `seed`, `sessions purge`,
 `users create`."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from angela.core.hours import paris_today
 from angela.core.vocab import Role
-from angela.services import accounts, exchange
+from angela.services import accounts, exchange, sessions
+from angela.staff.guard import session_limits, throttle_limits
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "merchants.csv"
 
@@ -116,8 +117,19 @@ def _first_line(error: SQLAlchemyError) -> str:
     return lines[0][:200] if lines else type(error).__name__
 
 
+sessions_cli = AppGroup("sessions", help="Staff sessions and failed logins.")
+
+
+@sessions_cli.command("purge")
+def sessions_purge() -> None:
+    """Forget expired staff sessions and failed logins past the throttle window."""
+    with _database_errors():
+        purged = sessions.purge(session_limits(), throttle_limits().window)
+    click.echo(f"purged {purged.sessions} expired sessions, {purged.failures} old failed logins")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(merchants_cli)
     app.cli.add_command(seed)
     app.cli.add_command(users_cli)
-
+    app.cli.add_command(sessions_cli)

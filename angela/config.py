@@ -42,6 +42,8 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "TILE_URL": env.get("ANGELA_TILE_URL", DEFAULT_TILE_URL),
         "TILE_ATTRIBUTION": env.get("ANGELA_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
         "EXIT_URL": env.get("ANGELA_EXIT_URL", "https://www.google.fr/"),
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host.
+        "TRUSTED_PROXIES": _count(env, "ANGELA_TRUSTED_PROXIES", 0),
         # Where the public copies (refuges, support list) are kept for a
         # process that starts while the database is down; none for a local try.
         "PUBLIC_COPY_DIR": env.get("ANGELA_PUBLIC_COPY_DIR")
@@ -106,6 +108,15 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ConfigurationError(f"{name} must be at least 1.")
     return value
+
+
+def _count(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 10:
+        raise ConfigurationError(f"{name} must be a whole number from 0 to 10, not {raw!r}.")
+    return int(raw)
 
 
 def _positive_float(env: dict[str, str], name: str, default: float) -> float:

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from angela.extensions import db
 from angela.models import AuditEvent, LoginFailure, StaffSession, User, utcnow
 from angela.services import accounts, login_throttle
+from angela.staff import login
 from tests.conftest import STAFF_PASSWORD, log_in
 
 # Placeholders for URL converters when walking the URL map.
@@ -86,6 +87,52 @@ def test_next_parameter_is_never_an_open_redirect(client, app, make_user):
     assert response.headers["Location"] == "/staff/"
 
 
+# `next` values that must not be followed after login.
+UNSAFE_NEXT = [
+    "//evil.example/staff/",
+    "https://evil.example/staff/",
+    "/\\evil.example/staff/",
+    "/staff/\\evil.example",
+    "/staff/ x",
+    "javascript:alert(1)",
+    "/public/",
+    "staff/",
+    "/staff/\r\nSet-Cookie: stolen=1",
+    "/staff/\nLocation: https://evil.example/",
+    "/staff/\x00",
+]
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_an_unsafe_next_falls_back_to_the_dashboard(app, target):
+    with app.test_request_context("/staff/login"):
+        assert login._safe_next(target) == "/staff/"
+
+
+def test_a_safe_next_is_followed(app):
+    with app.test_request_context("/staff/login"):
+        assert login._safe_next("/staff/merchants?q=caf%C3%A9&page=2") == (
+            "/staff/merchants?q=caf%C3%A9&page=2"
+        )
+
+
+@pytest.mark.parametrize("target", UNSAFE_NEXT)
+def test_login_with_an_unsafe_next_never_fails_nor_leaves_the_staff_face(
+    client, app, make_user, target
+):
+    app.config["WTF_CSRF_ENABLED"] = False
+    email = make_user("agent")
+    response = client.post(
+        "/staff/login",
+        query_string={"next": target},
+        data={"email": email, "password": STAFF_PASSWORD},
+    )
+    # A control character is refused before the login (400); else the dashboard.
+    assert response.status_code in (302, 400)
+    assert response.headers.get("Location", "/staff/") == "/staff/"
+    assert (response.status_code == 400) == any(ord(c) < 32 for c in target)
+
+
 def test_logout_ends_the_session_on_the_server(client, app, make_user):
     app.config["WTF_CSRF_ENABLED"] = False
     log_in(client, make_user("agent"))
@@ -156,12 +203,10 @@ def test_old_failures_no_longer_count(app):
     limits = login_throttle.ThrottleLimits(5, timedelta(minutes=15))
     with app.app_context():
         for _ in range(5):
-            login_throttle.record_failure(
-                "a@b.fr", "192.0.2.1", now=utcnow() - timedelta(minutes=16)
-            )
-        assert not login_throttle.is_throttled("a@b.fr", "192.0.2.1", limits)
-        login_throttle.record_failure("a@b.fr", "192.0.2.1")
-        assert db.session.execute(select(LoginFailure)).scalars().all()
+            old = utcnow() - timedelta(minutes=16)
+            assert login_throttle.admit("a@b.fr", "192.0.2.1", limits, now=old)
+        assert login_throttle.admit("a@b.fr", "192.0.2.1", limits)
+        assert len(db.session.execute(select(LoginFailure)).scalars().all()) == 1
 
 
 def test_csrf_token_is_required_on_login_and_forms(client, app, make_user):

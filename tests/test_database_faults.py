@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from angela import create_app
 from angela.extensions import db
+from tests.conftest import log_in
 from tests.frozen_relay import relay_to
 from tests.places import MELUN_TOWN_HALL
 
@@ -90,3 +91,17 @@ def test_a_process_started_during_an_outage_serves_the_copy_on_disk(
     assert during.get("/healthz").status_code == 503
     # Nothing kept on disk: nothing to serve, and it says so.
     assert serving(UNREACHABLE).test_client().get(NEAREST).status_code == 503
+
+
+@postgres_only
+def test_logged_in_staff_get_the_outage_page(app, database_url, make_user):
+    with relay_to(database_url) as (relay, through):
+        served = serving(through, WTF_CSRF_ENABLED=False)
+        client = served.test_client()
+        assert log_in(client, make_user("agent")).status_code == 302
+        assert client.get("/staff/merchants").status_code == 200
+        relay.go_down()
+        response = within(20, lambda: client.get("/staff/merchants"))
+        assert response.status_code == 503
+        assert "Service indisponible" in response.text
+    closed(served)

@@ -135,3 +135,21 @@ def test_answers_without_a_database_match_the_document(url, path, schema_name):
 def test_the_document_can_reject_a_wrong_body(spec):
     with pytest.raises(jsonschema.ValidationError):
         check(spec, "Refuge", {"id": 1, "name": "Sans le reste"})
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/refuges/nearest",
+        "/api/v1/refuges",
+        "/api/v1/refuges/snapshot",
+        "/api/v1/refuges/{refuge_id}",
+        "/api/v1/communes",
+        "/api/v1/openapi.json",
+    ],
+)
+def test_a_control_character_is_a_documented_400(client, spec, path):
+    response = client.get(path.replace("{refuge_id}", "1") + "?q=a%00b")
+    assert response.status_code == 400
+    body = documented(spec, path, response)
+    assert body["error"]["code"] == "invalid_character"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.places import MELUN_STATION
 
 
@@ -54,3 +56,21 @@ def test_user_management_is_audited(app, staff_client):
     page = admin.get("/staff/admin/audit?action=user_create").text
     assert "new@cidff77.example" in page
     assert "x@cidff77.example" not in admin.get("/staff/admin/users").text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "actor=99999999999999999999999",
+        "merchant=2147483648",
+        "actor=-3",
+        "page=99999999999999999999",
+    ],
+)
+def test_the_audit_filters_take_any_number_without_failing(staff_client, make_merchant, query):
+    make_merchant()
+    admin = staff_client("admin")
+    response = admin.get(f"/staff/admin/audit?{query}")
+    assert response.status_code == 200
+    if not query.startswith("page"):
+        assert "Aucun événement." in response.get_data(as_text=True)

@@ -20,6 +20,8 @@ from email_validator import EmailNotValidError, validate_email
 from angela.core import hours, phones
 from angela.core.vocab import Category, TrainingStatus, Vocabulary
 
+# The largest id the database's integer keys hold: any larger is no one's.
+MAX_ID = 2**31 - 1
 REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,31}")
 POSTCODE_PATTERN = re.compile(r"\d{5}")
 # Decimal degrees, with a point: the one rule for every coordinate typed,

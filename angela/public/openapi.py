@@ -253,7 +253,11 @@ def _query(
 
 _NOT_MODIFIED = {"description": "Not modified since the ETag given in If-None-Match."}
 _ERRORS = {
-    "400": _json("Error", "A parameter is missing or invalid; `parameter` names it."),
+    "400": _json(
+        "Error",
+        "A parameter is missing or invalid (or holds a control character: "
+        "`invalid_character`); `parameter` names it.",
+    ),
     "503": _json("Error", "The service cannot read its data right now."),
 }
 
@@ -350,6 +354,7 @@ def document() -> dict[str, Any]:
                             "content": {"application/json": {"schema": _ref("RefugeCollection")}},
                         },
                         "304": _NOT_MODIFIED,
+                        "400": _ERRORS["400"],
                         "503": _ERRORS["503"],
                     },
                 }
@@ -376,6 +381,7 @@ def document() -> dict[str, Any]:
                             },
                         },
                         "304": _NOT_MODIFIED,
+                        "400": _ERRORS["400"],
                         "503": _ERRORS["503"],
                     },
                 }
@@ -394,6 +400,7 @@ def document() -> dict[str, Any]:
                     ],
                     "responses": {
                         "200": _json("Refuge", "The refuge."),
+                        "400": _ERRORS["400"],
                         "404": _json("Error", "No public refuge has this id."),
                         "503": _ERRORS["503"],
                     },
@@ -405,6 +412,7 @@ def document() -> dict[str, Any]:
                     "summary": "The 20 communes, a point inside each, and their refuge counts.",
                     "responses": {
                         "200": _json("CommuneList", "The communes."),
+                        "400": _ERRORS["400"],
                         "503": _ERRORS["503"],
                     },
                 }
@@ -414,7 +422,8 @@ def document() -> dict[str, Any]:
                     "operationId": "openapi_document",
                     "summary": "This document.",
                     "responses": {
-                        "200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}
+                        "200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}},
+                        "400": _ERRORS["400"],
                     },
                 }
             },

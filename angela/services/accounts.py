@@ -11,9 +11,9 @@ from functools import cache
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
+from angela.core import emails
 from angela.core.vocab import AuditAction, Role
 from angela.extensions import db
 from angela.models import User
@@ -55,10 +55,11 @@ def check_password(password: str) -> None:
 
 
 def normalise_email(email: str) -> str:
-    """Return the canonical form of an address; raise AccountError when it is not one."""
+    """Return the canonical form of an address (`angela.core.emails`, the
+    form the throttle counts too); raise AccountError when it is not one."""
     try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError:
+        return emails.canonical(email)
+    except emails.InvalidEmail:
         raise AccountError(f"« {email} » n'est pas une adresse e-mail valide.") from None
 
 

@@ -1,7 +1,8 @@
 """Staff sessions kept in the database: the browser holds a random token,
 the database its hash, so that logout, deactivation and a password change
 end them for every app server at once; they expire after inactivity and
-after a maximum age."""
+after a maximum age, and are purged at each login and by
+`flask --app angela sessions purge`."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ TOUCH_EVERY = timedelta(minutes=1)
 class SessionLimits:
     idle: timedelta
     max_age: timedelta
+
+
+@dataclass(frozen=True)
+class Purged:
+    sessions: int
+    failures: int
 
 
 def start_session(user: User, now: datetime | None = None) -> str:
@@ -79,6 +86,26 @@ def end_session(token: str) -> None:
 def end_all(user_id: int) -> None:
     """Forget every session of the account (the caller commits)."""
     db.session.execute(delete(StaffSession).where(StaffSession.user_id == user_id))
+
+
+def purge(limits: SessionLimits, failure_window: timedelta, now: datetime | None = None) -> Purged:
+    """Forget the sessions that expired (idle too long or too old) and the
+    failed logins older than the throttle window, and commit; return how
+    many of each."""
+    moment = now or utcnow()
+    expired = select(StaffSession.id).where(
+        (StaffSession.last_seen_at <= moment - limits.idle)
+        | (StaffSession.created_at <= moment - limits.max_age)
+    )
+    # Rows another transaction is deleting (a logout) are left, not waited for.
+    result = db.session.execute(
+        delete(StaffSession)
+        .where(StaffSession.id.in_(expired.with_for_update(skip_locked=True)))
+        .execution_options(synchronize_session=False)
+    )
+    failures = login_throttle.purge(failure_window, moment)
+    db.session.commit()
+    return Purged(sessions=result.rowcount, failures=failures)  # type: ignore[attr-defined]
 
 
 def _hash(token: str) -> str:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from angela.core.schema import MAX_ID
 from angela.core.vocab import AuditAction, Role
 from angela.services import accounts, audit
 from angela.staff import templating
@@ -23,15 +24,21 @@ def audit_list() -> ResponseReturnValue:
     args = request.args
     chosen = audit.AuditFilter(
         action=_action(args.get("action", "")),
-        actor_id=args.get("actor", type=int),
-        merchant_id=args.get("merchant", type=int),
-        page=args.get("page", 1, type=int) or 1,
+        actor_id=_id(args.get("actor", type=int)),
+        merchant_id=_id(args.get("merchant", type=int)),
+        page=min(max(args.get("page", 1, type=int) or 1, 1), MAX_ID),
     )
     rows, pages = audit.events(chosen)
     return render_template(
         "admin/audit_list.html", rows=rows, pages=pages, chosen=chosen,
         actions=AuditAction.labels(), actors=audit.actors(),
     )  # fmt: skip
+
+
+def _id(value: int | None) -> int | None:
+    """Return an id filter as given; one no row can have becomes -1, which
+    matches nothing (and never reaches the database as an overflow)."""
+    return value if value is None or 0 < value <= MAX_ID else -1
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -59,7 +59,11 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     """Give the app the staff session cookie and the login manager."""
-    login_manager.init_app(app)
+    # Flask-Login's own context processor loads the user for every page,
+    # even the outage page a database error renders (which then fails too):
+    # templates get the lazy proxy instead, loaded only where it is used.
+    login_manager.init_app(app, add_context_processor=False)
+    app.context_processor(lambda: {"current_user": current_user})
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Connectez-vous pour accéder à l'espace équipe."
     login_manager.login_message_category = "info"
@@ -129,7 +133,9 @@ def protect(staff_blueprint: Blueprint) -> None:
 
 
 def open_session(user: User) -> None:
-    """Log the user in on this browser, with a new server-side session."""
+    """Log the user in on this browser, with a new server-side session;
+    expired sessions and old failed logins are forgotten on the way."""
+    sessions.purge(session_limits(), throttle_limits().window)
     token = sessions.start_session(user)
     session.clear()
     session[SESSION_TOKEN] = token

@@ -3,6 +3,7 @@ one's own password."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import (
@@ -23,7 +24,13 @@ from angela.core.vocab import Role
 from angela.services import accounts, login_throttle, sessions
 from angela.staff import templating
 from angela.staff.forms import LoginForm, PasswordChangeForm
-from angela.staff.guard import SESSION_TOKEN, csrf_refused, open_session, role_required
+from angela.staff.guard import (
+    SESSION_TOKEN,
+    STAFF_PREFIX,
+    csrf_refused,
+    open_session,
+    role_required,
+)
 from angela.staff.guard import throttle_limits as limits
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -32,6 +39,8 @@ templating.install(bp)
 
 THROTTLED = "Trop de tentatives de connexion. Par sécurité, réessayez dans {minutes} minutes."
 WRONG = "Adresse e-mail ou mot de passe incorrect."
+# Control characters (CR/LF would split the Location header), spaces and backslashes.
+_UNSAFE_IN_NEXT = re.compile(r"[\x00-\x20\x7f-\x9f\\]|\s")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -41,12 +50,12 @@ def login() -> ResponseReturnValue:
         return redirect(url_for("staff.dashboard"))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form)
+    # The attempt counts before the password is checked: a successful login forgets it.
     email, address = form.email.data or "", request.remote_addr or "-"
-    if login_throttle.is_throttled(email, address, limits()):
+    if not login_throttle.admit(email, address, limits()):
         return render_template("auth/login.html", form=form, error=_throttled()), 429
     user = accounts.authenticate(email, form.password.data or "")
     if user is None:
-        login_throttle.record_failure(email, address)
         return render_template("auth/login.html", form=form, error=WRONG), 200
     open_session(user)
     return redirect(_safe_next(request.args.get("next")))
@@ -60,7 +69,7 @@ def password_change() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _password_page(form, 422 if form.errors else 200)
     email, address = current_user.email, request.remote_addr or "-"
-    if login_throttle.is_throttled(email, address, limits()):
+    if not login_throttle.admit(email, address, limits()):
         form.current_password.errors = [_throttled()]
         return _password_page(form, 429)
     try:
@@ -68,7 +77,6 @@ def password_change() -> ResponseReturnValue:
             current_user.id, form.current_password.data or "", form.new_password.data or ""
         )
     except accounts.WrongPassword as error:
-        login_throttle.record_failure(email, address)
         form.current_password.errors = [str(error)]
         return _password_page(form, 422)
     except accounts.AccountError as error:
@@ -99,9 +107,11 @@ def _password_page(form: PasswordChangeForm, status: int) -> ResponseReturnValue
 
 
 def _safe_next(target: str | None) -> str:
-    # Only a path of this site's staff face: never an open redirect.
-    if target:
+    """Return `target` when it is a plain path of this site's staff face,
+    else the dashboard: never an open redirect, never a header broken by a
+    line break, a backslash (read as a slash by browsers) or a space."""
+    if target and target.startswith(STAFF_PREFIX) and not _UNSAFE_IN_NEXT.search(target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and parts.path.startswith("/staff/"):
+        if not parts.scheme and not parts.netloc and parts.path.startswith(STAFF_PREFIX):
             return target
     return url_for("staff.dashboard")
