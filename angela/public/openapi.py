@@ -214,7 +214,16 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Health": _object({"status": {"type": "string", "enum": ["ok", "unavailable"]}}),
     "AddressQuery": _object(
-        {"q": {"type": "string", "minLength": 3, "maxLength": 200, "description": "As typed."}}
+        {
+            "q": {
+                "type": "string",
+                "minLength": 3,
+                "maxLength": 200,
+                # No control characters but tab, line feed and carriage return.
+                "pattern": "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$",
+                "description": "As typed; runs of spaces count as one.",
+            }
+        }
     ),
     "AddressList": _object(
         {
@@ -251,6 +260,13 @@ def _query(
     }
 
 
+# Decimal notation only (no exponent), as `core.schema.DEGREES_PATTERN`,
+# within the range.
+_LATITUDE = {"type": "string", "pattern": "^[+-]?(90(\\.0+)?|[0-8]?[0-9](\\.[0-9]+)?)$"}
+_LONGITUDE = {
+    "type": "string",
+    "pattern": "^[+-]?(180(\\.0+)?|(1[0-7][0-9]|[0-9]?[0-9])(\\.[0-9]+)?)$",
+}
 _NOT_MODIFIED = {"description": "Not modified since the ETag given in If-None-Match."}
 _ERRORS = {
     "400": _json(
@@ -283,14 +299,14 @@ def document() -> dict[str, Any]:
                     "parameters": [
                         _query(
                             "lat",
-                            {"type": "number", "minimum": -90, "maximum": 90},
-                            "Latitude (WGS84).",
+                            _LATITUDE,
+                            "Latitude (WGS84), -90 to 90, in decimal notation (48.5391).",
                             True,
                         ),
                         _query(
                             "lon",
-                            {"type": "number", "minimum": -180, "maximum": 180},
-                            "Longitude (WGS84).",
+                            _LONGITUDE,
+                            "Longitude (WGS84), -180 to 180, in decimal notation (2.6596).",
                             True,
                         ),
                         _query(

@@ -1,0 +1,258 @@
+"""Does staff work slow the public down? Public nearest lookups under wrk,
+alone, then while two staff upload 2 MB files of bad rows over and over
+and a 60,000-row CSV import runs on the command line.
+
+    .venv/bin/python bench/staff_load.py [--seconds S] [--runs R] [--database URL]
+
+Serves the demo data with the repository's gunicorn.conf.py on loopback
+(a temporary SQLite database, or the PostgreSQL database given, which it
+empties). Prints, for each phase, the median over R runs of wrk's p50 and
+p99 latency and its errors; the target is a loaded p99 at most twice the
+quiet one, and no error. Also prints how long a staff login took during
+the import. Needs `wrk` (Debian package).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import http.cookiejar
+import io
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.api_wrk import RANDOM_ORIGIN, free_port
+from bench.synthetic_refuges import merchants
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+AGENT, PASSWORD = "bench@cidff77.example", "mot de passe du banc d'essai"
+COLUMNS = [
+    "ref",
+    "name",
+    "category",
+    "address",
+    "postcode",
+    "lat",
+    "lon",
+    "training_status",
+    "trained_on",
+]
+
+
+def bad_rows_csv(size: int) -> bytes:
+    """About `size` bytes of rows that all fail (a latitude that is no number)."""
+    lines = [",".join(COLUMNS)]
+    number = 0
+    while sum(map(len, lines)) < size:
+        number += 1
+        lines.append(f"BAD-{number:06d},Commerce {number},shop,1 rue X,77000,nord,2.66,trained,")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def import_csv(count: int) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for merchant in merchants(count, seed=7):
+        writer.writerow(
+            [merchant.ref.replace("BEN", "IMP"), merchant.name, merchant.category,
+             merchant.address, merchant.postcode, merchant.lat, merchant.lon,
+             "trained", merchant.trained_on.isoformat()]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+class Staff:
+    """A staff browser: cookies, CSRF tokens, forms."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+
+    def token(self, path: str) -> str:
+        page = self.opener.open(self.base + path, timeout=60).read().decode()
+        return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+    def log_in(self) -> float:
+        started = time.monotonic()
+        form = {"csrf_token": self.token("/staff/login"), "email": AGENT, "password": PASSWORD}
+        self.opener.open(self.base + "/staff/login", urllib.parse.urlencode(form).encode(), 60)
+        return time.monotonic() - started
+
+    def upload(self, data: bytes) -> None:
+        boundary = "----angela-bench"
+        token = self.token("/staff/import")
+        body = (
+            (
+                f"--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'
+                f"--{boundary}\r\n"
+                f'Content-Disposition: form-data; name="file"; filename="bad.csv"\r\n'
+                "Content-Type: text/csv\r\n\r\n"
+            ).encode()
+            + data
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            self.base + "/staff/import", body,
+            {"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        )  # fmt: skip
+        self.opener.open(request, timeout=120).read()
+
+
+def wrk(url: str, seconds: int, script: str) -> tuple[float, float, int]:
+    """Return wrk's p50 and p99 in ms, and its failed or errored requests."""
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", script, url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    def milliseconds(label: str) -> float:
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)\b", output).groups()  # type: ignore[union-attr]
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    failed = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    count = int(failed.group(1)) if failed else 0
+    count += sum(map(int, errors.groups())) if errors else 0
+    return milliseconds("50"), milliseconds("99"), count
+
+
+def prepare(env: dict[str, str]) -> None:
+    flask = [PYTHON, "-m", "flask", "--app", "angela"]
+    for command in (["db", "upgrade"], ["seed"]):
+        subprocess.run([*flask, *command], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [*flask, "users", "create", AGENT, "--role", "agent", "--password-stdin"],
+        input=PASSWORD + "\n", text=True, env=env, cwd=ROOT, check=True, capture_output=True,
+    )  # fmt: skip
+
+
+def loaded_run(base: str, env: dict[str, str], seconds: int, script: str, csv_path: str) -> dict:
+    """One wrk run while two staff upload bad files and a CLI import runs."""
+    stop = threading.Event()
+    uploads: list[float] = []
+
+    def uploader() -> None:
+        staff = Staff(base)
+        staff.log_in()
+        data = bad_rows_csv(2 * 1024 * 1024 - 4096)
+        while not stop.is_set():
+            started = time.monotonic()
+            staff.upload(data)
+            uploads.append(time.monotonic() - started)
+
+    threads = [threading.Thread(target=uploader, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    flask = [PYTHON, "-m", "flask", "--app", "angela", "merchants", "import", csv_path]
+    import_started = time.monotonic()
+    importer = subprocess.Popen(flask, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    time.sleep(1.0)  # the uploads and the import are under way
+    login = {}
+    logger = threading.Thread(target=lambda: login.update(seconds=Staff(base).log_in()))
+    logger.start()
+    result = wrk(base + "/", seconds, script)
+    logger.join()
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=120)
+    said, _ = importer.communicate(timeout=900)
+    if importer.returncode != 0:
+        raise SystemExit(f"the import failed: {said}")
+    return {
+        "wrk": result,
+        "login": login.get("seconds", float("nan")),
+        "uploads": uploads,
+        "import": (time.monotonic() - import_started, said.strip()),
+    }
+
+
+def summary(label: str, runs: list[tuple[float, float, int]]) -> str:
+    p50 = statistics.median(run[0] for run in runs)
+    p99 = statistics.median(run[1] for run in runs)
+    errors = sum(run[2] for run in runs)
+    return f"{label:<38} p50 {p50:8.1f} ms   p99 {p99:8.1f} ms   errors {errors}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database", help="a PostgreSQL URL to use (emptied)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    with tempfile.TemporaryDirectory() as tmp:
+        database = args.database or f"sqlite:///{tmp}/bench.sqlite3"
+        env = {
+            **os.environ, "ANGELA_DATABASE_URL": database, "ANGELA_SECRET_KEY": "bench",
+            "PORT": str(free_port()), "ANGELA_PUBLIC_COPY_DIR": f"{tmp}/copy",
+        }  # fmt: skip
+        if args.database:
+            subprocess.run(
+                ["psql", args.database, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"],
+                check=True,
+            )
+        prepare(env)
+        script = Path(tmp) / "nearest.lua"
+        script.write_text(RANDOM_ORIGIN)
+        csv_path = Path(tmp) / "import.csv"
+        csv_path.write_text(import_csv(60_000))
+        server = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+             "--access-logfile", "/dev/null", "wsgi:app"],
+            env=env, cwd=ROOT, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{env['PORT']}"
+        try:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            quiet = [wrk(base + "/", args.seconds, str(script)) for _ in range(args.runs)]
+            loaded = []
+            for run in range(args.runs):
+                # Each import creates its rows anew: a fresh ref prefix per run.
+                text = csv_path.read_text().replace("IMP-", f"IM{run}-")
+                run_csv = Path(tmp) / f"import-{run}.csv"
+                run_csv.write_text(text)
+                loaded.append(loaded_run(base, env, args.seconds, str(script), str(run_csv)))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    backend = "PostgreSQL" if args.database else "SQLite"
+    runs = f"{args.seconds} s x {args.runs} runs (median)"
+    print(f"gunicorn.conf.py on {backend}; wrk -t2 -c8 on nearest, {runs}")
+    print(summary("public nearest, quiet", quiet))
+    print(summary("public nearest, 2 uploads + import", [run["wrk"] for run in loaded]))
+    logins = [round(run["login"], 2) for run in loaded]
+    print(f"staff login during the import: median {statistics.median(logins):.2f} s  runs {logins}")
+    uploads = [seconds for run in loaded for seconds in run["uploads"]]
+    print(
+        f"2 MB bad uploads answered: {len(uploads)}, median {statistics.median(uploads):.2f} s each"
+    )
+    for run in loaded:
+        seconds, said = run["import"]
+        print(f"60,000-row import: {seconds:.1f} s, {said}")
+
+
+if __name__ == "__main__":
+    main()
