@@ -63,3 +63,10 @@ bench: setup
 bench-page: setup
 	$(BIN)/python bench/offline_page.py
 	$(BIN)/python bench/lighthouse.py
+
+# The HTTPS front of deploy/ (nginx + gunicorn on loopback) scored by the MDN
+# HTTP Observatory's library (pinned in bench/observatory/, installed there
+# by npm ci on first use). Needs nginx (apt-get install nginx).
+.PHONY: bench-observatory
+bench-observatory: setup
+	$(BIN)/python bench/observatory.py

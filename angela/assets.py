@@ -7,6 +7,13 @@ Relative imports between ES modules and `url()` references in CSS are
 rewritten to the fingerprinted names before hashing, so a change in any file
 an entry point depends on changes the entry point's name too. Text files are
 gzip-compressed once, at start, for the weak signals the public page is for.
+Each file's Subresource Integrity hash (`asset_integrity(name)`) is computed
+at the same time, over the bytes served, so the page's entry scripts carry
+an `integrity` attribute the browser checks.
+
+The public JSON answers are compressed too, on the way out
+(`compress_public`), since the API is read on the same weak signals; staff
+pages never are (BREACH: they carry CSRF tokens and private data).
 
 Flask's own `static` endpoint is taken over, so `url_for("static", ...)` keeps
 working; templates call `asset_url(name)` to get the fingerprinted URL.
@@ -14,6 +21,7 @@ working; templates call `asset_url(name)` to get the fingerprinted URL.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import mimetypes
@@ -28,6 +36,9 @@ from flask import Flask, Response, abort, current_app, request, url_for
 HASH_LENGTH = 10
 ONE_YEAR = 365 * 24 * 3600
 COMPRESSIBLE = {".js", ".css", ".svg", ".json", ".txt", ".map"}
+# Smaller answers gain nothing worth a compression per request.
+COMPRESS_MIN_BYTES = 1024
+COMPRESSED_TYPES = {"application/json", "text/html"}
 _JS_IMPORT = re.compile(r"""(\bfrom\s*|\bimport\s*\(?\s*)(["'])(\.{1,2}/[^"']+)\2""")
 _CSS_URL = re.compile(r"""(url\(\s*)(["']?)((?!data:|#|/|[a-z]+:)[^"')?#]+)\2""")
 _REWRITERS = {".js": _JS_IMPORT, ".css": _CSS_URL}
@@ -54,6 +65,7 @@ class Asset:
     gzipped: bytes | None  # None when compression would not help
     mimetype: str
     etag: str  # of the plain body; the gzip variant adds ".gz"
+    integrity: str  # Subresource Integrity of the plain body: "sha384-…"
 
 
 class Manifest:
@@ -115,7 +127,16 @@ def _asset(name: str, body: bytes) -> Asset:
     gzipped, digest = pack(body, compress=extension in COMPRESSIBLE)
     mimetype = MIMETYPES.get(extension) or mimetypes.guess_type(name)[0]
     mimetype = mimetype or "application/octet-stream"
-    return Asset(name, f"{stem}.{digest}{extension}", body, gzipped, mimetype, digest)
+    return Asset(
+        name, f"{stem}.{digest}{extension}", body, gzipped, mimetype, digest, integrity(body)
+    )
+
+
+def integrity(body: bytes) -> str:
+    """Return the Subresource Integrity metadata of `body` ("sha384-" and the
+    base64 digest): what a browser compares with the bytes it received,
+    once any Content-Encoding is undone."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode("ascii")
 
 
 def _stamp(root: Path) -> tuple[tuple[str, float], ...]:
@@ -141,6 +162,13 @@ def asset_url(name: str) -> str:
         current_app.logger.warning("static file %s is missing", name)
         return url_for("static", filename=name)
     return url_for("static", filename=asset.hashed_name)
+
+
+def asset_integrity(name: str) -> str:
+    """Return the Subresource Integrity of the static file `name`, or ""
+    when it is missing (the page then renders without the attribute)."""
+    asset = manifest().by_name.get(name)
+    return asset.integrity if asset is not None else ""
 
 
 _STATIC_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*)(["'])(\.{1,2}/[^"']+)\1""")
@@ -225,10 +253,42 @@ def packed_response(
     return response
 
 
+def compress_public(response: Response) -> Response:
+    """Return `response` gzip-compressed when it is a public JSON or HTML
+    answer of 1 KB or more, not compressed yet, and the browser accepts
+    gzip; anything under /staff/ is left alone. Its ETag becomes weak, as
+    the bytes changed (If-None-Match still gets a 304)."""
+    staff = request.path == "/staff" or request.path.startswith("/staff/")
+    if (
+        staff
+        or response.mimetype not in COMPRESSED_TYPES
+        or response.status_code != 200
+        or response.direct_passthrough
+        or response.is_streamed
+        or "Content-Encoding" in response.headers
+    ):
+        return response
+    body = response.get_data()
+    if len(body) < COMPRESS_MIN_BYTES:
+        return response
+    response.vary.add("Accept-Encoding")
+    if not request.accept_encodings["gzip"]:
+        return response
+    response.set_data(gzip.compress(body, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag is not None and not weak:
+        response.set_etag(etag, weak=True)
+    return response
+
+
 def init_app(app: Flask) -> None:
     if app.static_folder is None:
         raise AssetError("the app has no static folder")
     app.extensions["angela.assets"] = Manifest(Path(app.static_folder))
     app.view_functions["static"] = serve
+    app.after_request(compress_public)
     app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["asset_integrity"] = asset_integrity
     app.jinja_env.globals["module_urls"] = module_urls
+    app.jinja_env.globals["static_imports"] = static_imports

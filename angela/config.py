@@ -75,6 +75,10 @@ def _staff_settings(env: dict[str, str]) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # The token lives as long as the staff session, which has its own limits.
         "WTF_CSRF_TIME_LIMIT": None,
+        # Over HTTPS Flask-WTF would also demand a Referer, which our pages
+        # never send (Referrer-Policy: no-referrer): the token and the
+        # SameSite cookie protect the forms.
+        "WTF_CSRF_SSL_STRICT": False,
         "WTF_I18N_ENABLED": False,  # no Babel: the forms ask WTForms for French
     }
 
