@@ -26,6 +26,9 @@ class Relay:
     def freeze(self) -> None:
         self.running.clear()
 
+    def thaw(self) -> None:
+        self.running.set()
+
     def go_down(self) -> None:
         """Cut every connection and refuse new ones."""
         self.closed = True
