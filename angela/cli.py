@@ -1,5 +1,5 @@
 """Command-line interface: `flask --app angela merchants import|export`, `seed`, `sessions purge`,
-`users create`."""
+`users create`, `users reset-mfa`, and `db backup|restore` beside Flask-Migrate's `db upgrade`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from angela.core.hours import paris_today
 from angela.core.vocab import Role
-from angela.services import accounts, exchange, sessions
+from angela.services import accounts, backup, exchange, mfa, sessions
 from angela.staff.guard import session_limits, throttle_limits
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "merchants.csv"
@@ -88,6 +88,24 @@ def users_create(email: str, role: str, password_stdin: bool) -> None:
     click.echo(f"created {user.role} account {user.email}")
 
 
+@users_cli.command("reset-mfa")
+@click.argument("email")
+def users_reset_mfa(email: str) -> None:
+    """Turn off the two-step login of an account that lost both its phone and
+    its recovery codes, and end its sessions; an admin sets it up again at
+    the next login. Audited, as done on the command line."""
+    with _database_errors():
+        try:
+            user = mfa.reset(email)
+        except LookupError:
+            click.echo(f"no account for {email}", err=True)
+            raise SystemExit(1) from None
+        except mfa.MfaError as error:
+            click.echo(str(error), err=True)
+            raise SystemExit(1) from None
+    click.echo(f"two-step login reset for {user.email}: their sessions are ended")
+
+
 def _report_or_exit(plan: exchange.ImportPlan) -> None:
     """Print the first errors, then their number, and exit with status 1."""
     if plan.errors:
@@ -128,7 +146,55 @@ def sessions_purge() -> None:
     click.echo(f"purged {purged.sessions} expired sessions, {purged.failures} old failed logins")
 
 
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@with_appcontext
+def db_backup(file: Path, force: bool) -> None:
+    """Back up the database to FILE.
+
+    Consistent while the app serves and writes; FILE is complete or absent.
+    """
+    try:
+        report = backup.back_up(file, force=force)
+    except backup.BackupError as error:
+        click.echo(f"backup failed: {error}", err=True)
+        raise SystemExit(1) from None
+    tool = f" ({report.tool})" if report.tool else ""
+    click.echo(
+        f"wrote {report.path}, {backup.human_size(report.size)} ({report.size} bytes): "
+        f"{report.counts} from the {report.source}{tool}"
+    )
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace everything in a database that is not empty.")
+@with_appcontext
+def db_restore(file: Path, force: bool) -> None:
+    """Restore the backup FILE, then upgrade the schema.
+
+    The database must be empty, unless --force: stop the app first.
+    """
+    try:
+        report = backup.restore(file, force=force)
+    except backup.BackupError as error:
+        click.echo(f"restore failed: {error}", err=True)
+        raise SystemExit(1) from None
+    replaced = " (replacing what it held)" if report.replaced else ""
+    click.echo(
+        f"restored {report.path} into the {report.target}{replaced}, schema upgraded: "
+        f"{report.counts}"
+    )
+
+
 def init_app(app: Flask) -> None:
+    # Beside `db upgrade`: the group Flask-Migrate registered (migrate.init_app runs first).
+    migrations = app.cli.commands["db"]
+    if not isinstance(migrations, click.Group):
+        raise RuntimeError("Flask-Migrate's `db` command group must be registered first")
+    migrations.add_command(db_backup)
+    migrations.add_command(db_restore)
     app.cli.add_command(merchants_cli)
     app.cli.add_command(seed)
     app.cli.add_command(users_cli)

@@ -1,7 +1,7 @@
 """The stored data: merchants (their columns sized by the merchant schema),
 the support services shown after the danger, and the revision counters
 that tell every process when its copy is stale; staff accounts, their
-server-side sessions, failed logins and the audit trail."""
+recovery codes, server-side sessions, failed logins and the audit trail."""
 
 from __future__ import annotations
 
@@ -143,6 +143,13 @@ class User(UserMixin, db.Model):  # type: ignore[name-defined,misc]
     must_change_password: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false()
     )
+    # The two-step login (`services.mfa`): the authenticator secret, sealed
+    # with a key derived from the app's secret key (`core.sealing`), set once
+    # the person confirmed a first code; the last 30-second step accepted, so
+    # that no code is accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -167,6 +174,18 @@ class StaffSession(db.Model):  # type: ignore[name-defined,misc]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RecoveryCode(db.Model):  # type: ignore[name-defined,misc]
+    """A single-use code that stands in for the authenticator app once,
+    stored as an argon2id hash like a password."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(200))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class LoginFailure(db.Model):  # type: ignore[name-defined,misc]

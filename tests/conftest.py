@@ -4,6 +4,7 @@ ANGELA_TEST_DATABASE_URL is set; factories and named places."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, text
 
 from angela import create_app
-from angela.core import territory
+from angela.core import territory, totp
 from angela.core.hours import paris_today
 from angela.extensions import db
 from angela.models import Merchant
@@ -145,26 +146,58 @@ def make_merchant(app: Flask, today: date) -> Callable[..., Merchant]:
 # --- staff face -------------------------------------------------------------
 
 STAFF_PASSWORD = "correct horse battery staple"
+# The authenticator app of every test account that has the second step.
+STAFF_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+CODE_PAGE = "/staff/login/code"
+
+
+def app_code(seconds_from_now: float = 0, secret: str = STAFF_TOTP_SECRET) -> str:
+    """The code the test accounts' authenticator app shows now (or that many seconds away)."""
+    return totp.code_at(secret, time.time() + seconds_from_now)
 
 
 @pytest.fixture
 def make_user(app: Flask) -> Callable[..., str]:
-    """Create an account and return its email (roles: admin, agent, viewer)."""
+    """Create an account and return its email (roles: admin, agent, viewer).
+
+    An admin has the second step set up with STAFF_TOTP_SECRET, as the
+    staff face requires, unless `mfa=False` (it may then do nothing but set
+    it up); other roles have it with `mfa=True`. The setup uses the previous
+    30-second step's code, so that the current one still logs in."""
     from angela.services import accounts
+    from angela.services import mfa as second_step
 
     counter = iter(range(1, 1_000_000))
 
-    def make(role: str = "agent", email: str | None = None, password: str = STAFF_PASSWORD) -> str:
+    def make(
+        role: str = "agent",
+        email: str | None = None,
+        password: str = STAFF_PASSWORD,
+        mfa: bool | None = None,
+    ) -> str:
         address = email or f"{role}{next(counter)}@cidff77.example"
         with app.app_context():
-            return accounts.create_user(address, password, role, actor=None).email
+            user = accounts.create_user(address, password, role, actor=None)
+            with_second_step = role == "admin" if mfa is None else mfa
+            if with_second_step:
+                second_step.enable(user.id, STAFF_TOTP_SECRET, app_code(-totp.STEP_SECONDS))
+            return user.email
 
     return make
 
 
-def log_in(client: FlaskClient, email: str, password: str = STAFF_PASSWORD) -> Any:
-    """Post the login form (CSRF must be off, or use a client that fetched the token)."""
-    return client.post("/staff/login", data={"email": email, "password": password})
+def log_in(
+    client: FlaskClient, email: str, password: str = STAFF_PASSWORD, code: str | None = None
+) -> Any:
+    """Post the login form, then, when the account asks for it, the code of
+    its app (the current one of STAFF_TOTP_SECRET unless `code` is given);
+    return the last response. A code is accepted once: log the same account
+    in twice within 30 seconds with an explicit `code` (e.g. app_code(30)).
+    CSRF must be off, or use a client that fetched the token."""
+    response = client.post("/staff/login", data={"email": email, "password": password})
+    if response.status_code == 302 and response.headers["Location"] == CODE_PAGE:
+        response = client.post(CODE_PAGE, data={"code": code or app_code()})
+    return response
 
 
 @pytest.fixture

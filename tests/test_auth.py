@@ -17,9 +17,10 @@ from tests.conftest import STAFF_PASSWORD, log_in
 
 # Placeholders for URL converters when walking the URL map.
 URL_VALUES = {"merchant_id": 1, "user_id": 1, "action": "suspend", "service_id": 1}
-PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.logout", "static"}
-# Every role may change its own password.
-SELF_SERVICE_ENDPOINTS = {"auth.password_change"}
+# The code step of a login, like the login page, is reached before a session exists.
+PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.login_code", "auth.logout", "static"}
+# Every role may change its own password and set up its own second step.
+SELF_SERVICE_ENDPOINTS = {"auth.password_change", "mfa.security", "mfa.enable", "mfa.disable"}
 
 
 def _url(rule):

@@ -91,3 +91,7 @@ class AuditAction(Vocabulary):
     SUPPORT_CREATE = "support_create", "Accompagnement ajouté"
     SUPPORT_UPDATE = "support_update", "Accompagnement modifié"
     SUPPORT_DELETE = "support_delete", "Accompagnement supprimé"
+    MFA_ENABLE = "mfa_enable", "Double authentification activée"
+    MFA_DISABLE = "mfa_disable", "Double authentification désactivée"
+    MFA_RECOVERY_USED = "mfa_recovery_used", "Code de secours utilisé"
+    MFA_RESET = "mfa_reset", "Double authentification réinitialisée"

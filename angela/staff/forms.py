@@ -253,6 +253,25 @@ class PasswordChangeForm(StaffForm):
     )
 
 
+class SecondStepForm(StaffForm):
+    """The code that completes a login or turns the second step off: one
+    from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        "Code à 6 chiffres, ou code de secours",
+        validators=[DataRequired("Saisissez le code."), Length(max=64)],
+    )
+
+
+class EnrolmentForm(StaffForm):
+    """The first code of a newly set-up app, which turns the second step on."""
+
+    code = StringField(
+        "Code à 6 chiffres affiché par l'application",
+        validators=[DataRequired("Saisissez le code."), Length(max=64)],
+    )
+
+
 class UserEditForm(StaffForm):
     role = SelectField("Rôle", choices=_choices(Role))
     active = BooleanField("Compte actif")

@@ -1,6 +1,7 @@
 """The guard of the staff face: the session cookie that exists only under
 /staff/, the login it resumes, the role each view declares, the
-provisional-password gate, and the French page for an expired form."""
+provisional-password gate, the gate that sends an administrator without a
+second step to set one up, and the French page for an expired form."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from flask_wtf.csrf import CSRFError
 from angela.core.vocab import Role
 from angela.extensions import login_manager
 from angela.models import User
-from angela.services import accounts, sessions
+from angela.services import accounts, mfa, sessions
 from angela.services.login_throttle import ThrottleLimits
 
 # Where the staff face lives: the only place with sessions.
@@ -102,6 +103,14 @@ def require_chosen_password() -> ResponseReturnValue | None:
     return None
 
 
+def require_second_step() -> ResponseReturnValue | None:
+    """Return the way to the account security page while the logged-in
+    account's role needs a second step it has not set up, else None."""
+    if current_user.is_authenticated and mfa.must_enrol(current_user):
+        return redirect(url_for("mfa.security"))
+    return None
+
+
 def role_required(role: Role) -> Callable[[View], View]:
     """Decorate a view: anonymous visitors go to the login page, accounts
     below `role` get 403."""
@@ -125,9 +134,9 @@ def csrf_refused(_error: CSRFError) -> ResponseReturnValue:
 
 
 def protect(staff_blueprint: Blueprint) -> None:
-    """Guard every page of a staff blueprint: a session and a password chosen
-    by its owner are needed (each view also declares its role), and an
-    expired form gets the French page."""
+    """Guard every page of a staff blueprint: a session, a password chosen
+    by its owner and, for an administrator, a second step are needed (each
+    view also declares its role), and an expired form gets the French page."""
     staff_blueprint.before_request(_logged_in)
     staff_blueprint.register_error_handler(CSRFError, csrf_refused)
 
@@ -144,7 +153,7 @@ def open_session(user: User) -> None:
 
 
 def _logged_in() -> ResponseReturnValue | None:
-    return require_login() or require_chosen_password()
+    return require_login() or require_chosen_password() or require_second_step()
 
 
 def _load_user(user_id: str) -> User | None:

@@ -14,13 +14,14 @@ from flask_login import current_user
 from angela.core import phones, schema, support, territory
 from angela.core.hours import PARIS
 from angela.core.vocab import AuditAction, Category, Role, TrainingStatus
-from angela.services import accounts
+from angela.services import accounts, mfa
 from angela.staff.forms import ActionForm
 
 # The words for the account fields the audit log shows next to merchant fields.
 ACCOUNT_LABELS = {
     "email": "E-mail", "role": "Rôle", "active": "Actif",
     "must_change_password": "Mot de passe provisoire",
+    "mfa": "Double authentification", "recovery_codes_left": "Codes de secours restants",
 }  # fmt: skip
 # Support services share some field names with merchants; those keep the merchant words.
 FIELD_LABELS = {**support.LABELS, **schema.LABELS, **ACCOUNT_LABELS}
@@ -43,6 +44,11 @@ def may(role: str) -> bool:
     return bool(current_user.is_authenticated) and accounts.may(current_user.role, Role.of(role))
 
 
+def must_set_up_second_step() -> bool:
+    """Whether the logged-in account may do nothing until it sets up its second step."""
+    return bool(current_user.is_authenticated) and mfa.must_enrol(current_user)
+
+
 def _context() -> dict[str, Any]:
     return {
         "audit_actions": AuditAction.labels(),
@@ -52,6 +58,7 @@ def _context() -> dict[str, Any]:
         "roles": Role.labels(),
         "communes_by_code": territory.communes_by_code(),
         "may": may,
+        "must_set_up_second_step": must_set_up_second_step,
         "paris_time": paris_time,
         "phone_text": phone_text,
         "action_form": ActionForm,

@@ -8,25 +8,54 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from flask import Flask
+from sqlalchemy import update
 
-from angela.services import accounts
+from angela.extensions import db
+from angela.models import User
+from angela.services import accounts, mfa
 from tests.browser.conftest import AGENT, LAPTOP, PHONE, SCREENSHOTS, Server, _seed
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import CODE_PAGE, STAFF_PASSWORD, STAFF_TOTP_SECRET, app_code
 
 pytestmark = pytest.mark.browser
 
-ADMIN = "admin@cidff77.example"
+ADMIN = "admin@cidff77.example"  # her app has STAFF_TOTP_SECRET
+NEW_ADMIN = "admin.nouvelle@cidff77.example"  # has not set up the second step yet
+CAREFUL = "agent.prudente@cidff77.example"  # sets it up on the page
 NEWCOMER = "nouvelle@cidff77.example"  # invited: her password is provisional
 FORMER = "ancien@cidff77.example"  # deactivated
 DEVICES = {"phone": PHONE, "laptop": LAPTOP}
 BAD_CSV = b"ref,name\nANG-0001,\n"
+CODE_LABEL = "Code à 6 chiffres, ou code de secours"
+SETUP_LABEL = "Code à 6 chiffres affiché par l'application"
+# The staff servers by base URL (this module's and the dark module's), for
+# what the browser cannot do by itself: read the admin's phone.
+_APPS: dict[str, Flask] = {}
 
 
 def log_in(page: Any, email: str = AGENT) -> None:
+    """Log in with the password and, when asked, the code of the account's app."""
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_load_state()
+    if page.url.endswith(CODE_PAGE):
+        page.get_by_label(CODE_LABEL).fill(fresh_code(page, email))
+        submit(page, "Valider")
+
+
+def fresh_code(page: Any, email: str) -> str:
+    """The code of the account's app, after forgetting the step the server
+    last accepted: several logins within 30 seconds each need one here
+    (tests/test_mfa.py checks that a code is refused the second time)."""
+    with _app_of(page).app_context():
+        db.session.execute(update(User).where(User.email == email).values(totp_last_step=None))
+        db.session.commit()
+    return app_code()
+
+
+def _app_of(page: Any) -> Flask:
+    return _APPS[page.url.split("/staff/")[0]]
 
 
 def submit(page: Any, button: str) -> None:
@@ -71,6 +100,46 @@ def support_errors(page: Any) -> None:
     assert page.locator(".field.has-error").count() >= 2
 
 
+def password_step(page: Any) -> None:
+    page.get_by_label("Adresse e-mail").fill(ADMIN)
+    page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
+    submit(page, "Se connecter")
+    assert page.url.endswith(CODE_PAGE)
+
+
+def wrong_code(page: Any) -> None:
+    password_step(page)
+    page.get_by_label(CODE_LABEL).fill("000000")
+    submit(page, "Valider")
+    assert "Code incorrect" in page.locator(".field.has-error").inner_text()
+
+
+def setup_shown(page: Any) -> None:
+    """The QR code is drawn (the CSP lets its data: image through) beside the key."""
+    assert page.url.endswith("/staff/security")
+    assert page.locator("img.qr").evaluate("img => img.complete && img.naturalWidth > 200")
+    assert len(page.locator(".secret-key code").inner_text().split()) == 8
+
+
+def setup_errors(page: Any) -> None:
+    setup_shown(page)
+    page.get_by_label(SETUP_LABEL).fill("000000")
+    submit(page, "Activer la double authentification")
+    assert page.locator(".field.has-error").count() == 1
+
+
+def set_up_now(page: Any) -> None:
+    """Set the second step up as a person does, typing the key into an app;
+    the recovery codes are shown. The server then forgets it, for the next
+    device (the page stays as it is for axe)."""
+    key = page.locator(".secret-key code").inner_text().replace(" ", "")
+    page.get_by_label(SETUP_LABEL).fill(app_code(secret=key))
+    submit(page, "Activer la double authentification")
+    assert page.locator(".recovery-codes li").count() == 10
+    with _app_of(page).app_context():
+        mfa.reset(CAREFUL)
+
+
 def reset_form_opened(page: Any) -> None:
     page.get_by_text("Donner un mot de passe provisoire").first.click()
     page.get_by_label("Nouveau mot de passe provisoire").first.wait_for()
@@ -93,16 +162,30 @@ PAGES: dict[str, tuple[str | None, str, Callable[[Any], None] | None]] = {
     "support-new-errors": (AGENT, "/staff/support/new", support_errors),
     "accounts": (ADMIN, "/staff/admin/users", reset_form_opened),
     "audit": (ADMIN, "/staff/admin/audit", None),
+    "mfa-code": (None, "/staff/login", password_step),
+    "mfa-code-error": (None, "/staff/login", wrong_code),
+    "mfa-setup-required": (NEW_ADMIN, "/staff/", setup_shown),
+    "mfa-setup-errors": (NEW_ADMIN, "/staff/security", setup_errors),
+    "mfa-recovery-codes": (CAREFUL, "/staff/security", set_up_now),
+    "mfa-on": (ADMIN, "/staff/security", None),
 }
 
 
 @pytest.fixture(scope="module")
 def staff_data(staff_site: Server) -> None:
-    """The named refuges of the public tests (one suspended); an admin, an
-    account an admin created (provisional password) and a deactivated one."""
+    """The named refuges of the public tests (one suspended); an admin with
+    the second step, one without, an account an admin created (provisional
+    password), a deactivated one and an agent who sets the second step up.
+    Every login comes from 127.0.0.1: the throttle must not lock them out
+    after the pages of failed logins."""
     _seed(staff_site.app)
+    _APPS[staff_site.base] = staff_site.app
+    staff_site.app.config["LOGIN_MAX_FAILURES"] = 1000
     with staff_site.app.app_context():
         admin = accounts.create_user(ADMIN, STAFF_PASSWORD, "admin", actor=None)
+        mfa.enable(admin.id, STAFF_TOTP_SECRET, app_code(-30))
+        accounts.create_user(NEW_ADMIN, STAFF_PASSWORD, "admin", actor=None)
+        accounts.create_user(CAREFUL, STAFF_PASSWORD, "agent", actor=None)
         accounts.create_user(NEWCOMER, STAFF_PASSWORD, "viewer", admin, provisional=True)
         former = accounts.create_user(FORMER, STAFF_PASSWORD, "agent", admin)
         accounts.update_user(former.id, "agent", False, admin)
