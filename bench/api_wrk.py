@@ -44,6 +44,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_healthy(base: str) -> None:
+    """Wait (20 s at most) until the server at `base` answers /healthz."""
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
 def wrk(url: str, seconds: int, script: str | None) -> float:
     command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
     if script:
@@ -94,12 +104,7 @@ def main() -> None:
         )
         base = f"http://127.0.0.1:{env['PORT']}"
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            wait_until_healthy(base)
             nearest, trivial = [], []
             for _ in range(args.runs):
                 nearest.append(wrk(base + "/", args.seconds, str(script)))

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_wrk import free_port
+from bench.api_wrk import free_port, wait_until_healthy
 from tests.frozen_relay import relay_to
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,12 +89,7 @@ def main() -> None:
             )  # fmt: skip
             base = f"http://127.0.0.1:{env['PORT']}"
             try:
-                for _ in range(100):
-                    try:
-                        urllib.request.urlopen(base + "/healthz", timeout=1)
-                        break
-                    except OSError:
-                        time.sleep(0.2)
+                wait_until_healthy(base)
                 for _ in range(args.runs):
                     results.append(freeze_once(base, relay, args.seconds))
                     time.sleep(3)  # the stuck checks end once the relay runs again

@@ -2,14 +2,16 @@
 alone, then while two staff upload 2 MB files of bad rows over and over
 and a 60,000-row CSV import runs on the command line.
 
-    .venv/bin/python bench/staff_load.py [--seconds S] [--runs R] [--database URL]
+    .venv/bin/python bench/staff_load.py [--seconds S] [--runs R] [--database URL] [--split]
 
 Serves the demo data with the repository's gunicorn.conf.py on loopback
 (a temporary SQLite database, or the PostgreSQL database given, which it
 empties). Prints, for each phase, the median over R runs of wrk's p50 and
 p99 latency and its errors; the target is a loaded p99 at most twice the
 quiet one, and no error. Also prints how long a staff login took during
-the import. Needs `wrk` (Debian package).
+the import. With --split, staff pages are served by a second gunicorn at
+nice 10 and the import runs at nice 10, as deploy/ sets them up. Needs
+`wrk` (Debian package).
 """
 
 from __future__ import annotations
@@ -27,13 +29,14 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.api_wrk import RANDOM_ORIGIN, free_port
+from bench.api_wrk import RANDOM_ORIGIN, free_port, wait_until_healthy
 from bench.synthetic_refuges import merchants
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,7 +118,12 @@ class Staff:
             self.base + "/staff/import", body,
             {"Content-Type": f"multipart/form-data; boundary={boundary}"},
         )  # fmt: skip
-        self.opener.open(request, timeout=120).read()
+        try:
+            self.opener.open(request, timeout=120).read()
+        except urllib.error.HTTPError as error:
+            if error.code != 422:  # 422: the preview listing the file's errors
+                raise
+            error.read()
 
 
 def wrk(url: str, seconds: int, script: str) -> tuple[float, float, int]:
@@ -146,13 +154,17 @@ def prepare(env: dict[str, str]) -> None:
     )  # fmt: skip
 
 
-def loaded_run(base: str, env: dict[str, str], seconds: int, script: str, csv_path: str) -> dict:
-    """One wrk run while two staff upload bad files and a CLI import runs."""
+def loaded_run(
+    base: str, staff_base: str, env: dict[str, str], seconds: int, script: str, csv_path: str,
+    nice: list[str],
+) -> dict:  # fmt: skip
+    """One wrk run on `base` while two staff upload bad files to
+    `staff_base` and a CLI import runs (under `nice`, if given)."""
     stop = threading.Event()
     uploads: list[float] = []
 
     def uploader() -> None:
-        staff = Staff(base)
+        staff = Staff(staff_base)
         # Just under the 2 MiB upload limit, with the form around it.
         data = bad_rows_csv(2 * 1024 * 1024 - 4096)
         while not stop.is_set():
@@ -169,7 +181,7 @@ def loaded_run(base: str, env: dict[str, str], seconds: int, script: str, csv_pa
     threads = [threading.Thread(target=uploader, daemon=True) for _ in range(2)]
     for thread in threads:
         thread.start()
-    flask = [PYTHON, "-m", "flask", "--app", "angela", "merchants", "import", csv_path]
+    flask = [*nice, PYTHON, "-m", "flask", "--app", "angela", "merchants", "import", csv_path]
     import_started = time.monotonic()
     importer = subprocess.Popen(flask, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     time.sleep(1.0)  # the uploads and the import are under way
@@ -179,7 +191,7 @@ def loaded_run(base: str, env: dict[str, str], seconds: int, script: str, csv_pa
         # A staff login every second for as long as the import runs.
         while importer.poll() is None:
             try:
-                logins.append(Staff(base).log_in())
+                logins.append(Staff(staff_base).log_in())
             except OSError:  # an HTTP error too: a refused login is a failure
                 logins.append(float("inf"))
             time.sleep(1.0)
@@ -214,6 +226,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--database", help="a PostgreSQL URL to use (emptied)")
+    parser.add_argument(
+        "--split", action="store_true",
+        help="staff served by a second gunicorn at nice 10 (as deploy/ does), the import niced too",
+    )  # fmt: skip
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
@@ -233,19 +249,22 @@ def main() -> None:
         script.write_text(RANDOM_ORIGIN)
         csv_path = Path(tmp) / "import.csv"
         csv_path.write_text(import_csv(60_000))
-        server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py",
-             "--access-logfile", "/dev/null", "wsgi:app"],
-            env=env, cwd=ROOT, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{env['PORT']}"
+        gunicorn = [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+                    "--access-logfile", "/dev/null", "wsgi:app"]  # fmt: skip
+        servers = [subprocess.Popen(gunicorn, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)]
+        base = staff_base = f"http://127.0.0.1:{env['PORT']}"
+        nice = ["nice", "-n", "10"] if args.split else []
+        if args.split:
+            staff_env = {**env, "PORT": str(free_port()), "WEB_CONCURRENCY": "1"}
+            servers.append(
+                subprocess.Popen(
+                    [*nice, *gunicorn], env=staff_env, cwd=ROOT, stderr=subprocess.DEVNULL
+                )
+            )
+            staff_base = f"http://127.0.0.1:{staff_env['PORT']}"
         try:
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            for served in {base, staff_base}:
+                wait_until_healthy(served)
             quiet = [wrk(base + "/", args.seconds, str(script)) for _ in range(args.runs)]
             loaded = []
             for run in range(args.runs):
@@ -253,13 +272,17 @@ def main() -> None:
                 text = csv_path.read_text().replace("IMP-", f"IM{run}-")
                 run_csv = Path(tmp) / f"import-{run}.csv"
                 run_csv.write_text(text)
-                loaded.append(loaded_run(base, env, args.seconds, str(script), str(run_csv)))
+                loaded.append(
+                    loaded_run(base, staff_base, env, args.seconds, str(script), str(run_csv), nice)
+                )
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=30)
     backend = "PostgreSQL" if args.database else "SQLite"
     runs = f"{args.seconds} s x {args.runs} runs (median)"
-    print(f"gunicorn.conf.py on {backend}; wrk -t2 -c8 on nearest, {runs}")
+    layout = "public and staff apart, staff at nice 10" if args.split else "one server"
+    print(f"gunicorn.conf.py on {backend}, {layout}; wrk -t2 -c8 on nearest, {runs}")
     print(summary("public nearest, quiet", quiet))
     print(summary("public nearest, 2 uploads + import", [run["wrk"] for run in loaded]))
     logins = [seconds for run in loaded for seconds in run["logins"]]
