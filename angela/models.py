@@ -6,7 +6,7 @@ recovery codes, server-side sessions, failed logins and the audit trail."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any, ClassVar
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -23,7 +23,7 @@ from sqlalchemy import (
     Text,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from angela.core.schema import FIELDS
 from angela.core.support import FIELDS as SUPPORT_FIELDS
@@ -45,7 +45,22 @@ def _sized(name: str) -> String:
     return String(FIELDS[name].max_length)
 
 
-class Merchant(db.Model):  # type: ignore[name-defined,misc]
+class Versioned:
+    """When a row was created and last changed, and its version, which
+    optimistic locking checks: a save from a stale form changes nothing."""
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+    version: Mapped[int] = mapped_column(Integer)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.version}
+
+
+class Merchant(Versioned, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "merchants"
     __table_args__ = (
         CheckConstraint(_one_of("category", Category), name="category"),
@@ -71,13 +86,6 @@ class Merchant(db.Model):  # type: ignore[name-defined,misc]
     contact_email: Mapped[str | None] = mapped_column(_sized("contact_email"))
     contact_phone: Mapped[str | None] = mapped_column(_sized("contact_phone"))
     notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
-    version: Mapped[int] = mapped_column(Integer)
-
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Merchant {self.ref} {self.name!r}>"
@@ -88,7 +96,7 @@ def _support_sized(name: str) -> String:
     return String(SUPPORT_FIELDS[name].max_length)
 
 
-class SupportService(db.Model):  # type: ignore[name-defined,misc]
+class SupportService(Versioned, db.Model):  # type: ignore[name-defined,misc]
     """A service that accompanies victims after the danger, managed by the
     staff; the public sees it once complete (`core.support.missing`)."""
 
@@ -104,13 +112,6 @@ class SupportService(db.Model):  # type: ignore[name-defined,misc]
     languages: Mapped[str | None] = mapped_column(_support_sized("languages"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     notes: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
-    version: Mapped[int] = mapped_column(Integer)
-
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<SupportService {self.id} {self.name!r}>"

@@ -30,6 +30,22 @@ def _url(rule):
     return url
 
 
+def walk_staff_urls_to(app, client, location: str) -> None:
+    """Assert that every staff URL a signed-in person could try, with every
+    method, sends `client` to `location` (the one page left to them)."""
+    walked = 0
+    for rule in app.url_map.iter_rules():
+        skipped = PUBLIC_STAFF_ENDPOINTS | SELF_SERVICE_ENDPOINTS
+        if not rule.rule.startswith("/staff") or rule.endpoint in skipped:
+            continue
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(_url(rule), method=method)
+            assert response.status_code == 302, (method, rule.rule)
+            assert response.headers["Location"] == location, (method, rule.rule)
+            walked += 1
+    assert walked >= 15
+
+
 @pytest.fixture
 def merchant_and_users(make_merchant, make_user):
     make_merchant()
