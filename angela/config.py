@@ -63,6 +63,11 @@ def _staff_settings(env: dict[str, str]) -> dict[str, Any]:
     max_hours = _positive_int(env, "ANGELA_SESSION_MAX_HOURS", 12)
     return {
         "GEOCODER_TIMEOUT": _positive_float(env, "ANGELA_GEOCODER_TIMEOUT", 5.0),
+        # The public address search, per process, for everyone together.
+        "ADDRESS_SEARCHES_PER_SECOND": _positive_float(
+            env, "ANGELA_ADDRESS_SEARCHES_PER_SECOND", 5.0
+        ),
+        "ADDRESS_SEARCH_BURST": _positive_int(env, "ANGELA_ADDRESS_SEARCH_BURST", 20),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure is also set per request when it arrives over HTTPS.

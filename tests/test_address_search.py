@@ -158,3 +158,20 @@ def test_what_was_typed_reaches_no_log(client, geocoder, caplog):
         client.post("/adresse", data={"adresse": "12 rue de la Gare"})
         client.post(SEARCH, json={"q": "9 rue en panne"})
     assert "gare" not in caplog.text.lower() and "panne" not in caplog.text.lower()
+
+
+def test_searches_are_limited_for_everyone_together(app, client, geocoder):
+    app.config.update(ADDRESS_SEARCHES_PER_SECOND=0.001, ADDRESS_SEARCH_BURST=2)
+    spec = client.get("/api/v1/openapi.json").get_json()
+    statuses = [client.post(SEARCH, json={"q": "rue de la Gare"}).status_code for _ in range(2)]
+    assert statuses == [200, 200]
+    asked = len(geocoder)
+    refused = client.post(SEARCH, json={"q": "rue de la Gare"})
+    assert refused.status_code == 429
+    check(spec, "Error", documented(spec, SEARCH, refused, "post"))
+    assert refused.get_json()["error"]["code"] == "too_many_searches"
+    assert "Trop de recherches" in refused.get_json()["error"]["message"]
+    page = client.post("/adresse", data={"adresse": "rue de la Gare"})
+    assert page.status_code == 429 and "Trop de recherches" in page.get_data(as_text=True)
+    # Refused before the national service was asked.
+    assert len(geocoder) == asked

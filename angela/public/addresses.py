@@ -5,11 +5,19 @@ and the plain form (no JavaScript).
 What is typed may be her own address: it reaches the server in a POST body
 (never in a URL, which access logs and proxies keep), goes on to the Base
 Adresse Nationale, and is neither logged nor stored.
+
+Searches are limited per process by a token bucket shared by everyone
+(`ADDRESS_SEARCHES_PER_SECOND`, bursts of `ADDRESS_SEARCH_BURST`), so that
+the search cannot be used to flood the national service through us; it
+keeps nothing about who searched.
 """
 
 from __future__ import annotations
 
-from flask import current_app
+import threading
+import time
+
+from flask import Flask, current_app
 
 from angela.services import geocoding
 from angela.services.geocoding import Located
@@ -22,6 +30,13 @@ SERVICE_DOWN = (
     "La recherche d'adresse ne répond pas pour le moment : choisissez votre commune, "
     "ou réessayez dans un instant."
 )
+
+
+BUSY = (
+    "Trop de recherches d'adresse en ce moment : choisissez votre commune, "
+    "ou réessayez dans un instant."
+)
+BUCKET_KEY = "angela.address_bucket"
 
 
 class AddressError(Exception):
@@ -46,8 +61,11 @@ def tidy(text: str) -> str:
 def find(text: str) -> list[Located]:
     """Return the addresses inside the territory that match, best first.
 
-    Raises AddressError (503) when the address service is slow or failing."""
+    Raises AddressError: 429 when this process has searched too much just
+    now, 503 when the address service is slow or failing."""
     config = current_app.config
+    if not _bucket(current_app).take():
+        raise AddressError(429, BUSY)
     try:
         return geocoding.search(text, config["GEOCODER_URL"], config["GEOCODER_TIMEOUT"])
     except geocoding.GeocoderDown:
@@ -59,3 +77,31 @@ def not_found(text: str) -> str:
         f"Aucune adresse trouvée dans les 20 communes pour « {text} » : vérifiez-la "
         "(numéro, rue, commune), ou choisissez votre commune."
     )
+
+
+class _TokenBucket:
+    """`rate` searches a second on average, `burst` at once."""
+
+    def __init__(self, rate: float, burst: int):
+        self.rate, self.burst = rate, burst
+        self.tokens, self.at = float(burst), time.monotonic()
+        self.lock = threading.Lock()
+
+    def take(self) -> bool:
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+            self.at = now
+            if self.tokens < 1:
+                return False
+            self.tokens -= 1
+            return True
+
+
+def _bucket(app: Flask) -> _TokenBucket:
+    bucket = app.extensions.get(BUCKET_KEY)
+    if bucket is None:
+        config = app.config
+        rate, burst = config["ADDRESS_SEARCHES_PER_SECOND"], config["ADDRESS_SEARCH_BURST"]
+        bucket = app.extensions.setdefault(BUCKET_KEY, _TokenBucket(rate, burst))
+    return bucket  # type: ignore[no-any-return]

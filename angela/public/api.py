@@ -159,7 +159,8 @@ def addresses_search() -> Response:
     try:
         found = addresses.find(text)
     except addresses.AddressError as error:
-        response = error_response(error.status, "geocoder_unavailable", error.message)
+        code = "too_many_searches" if error.status == 429 else "geocoder_unavailable"
+        response = error_response(error.status, code, error.message)
     else:
         response = jsonify(addresses=[presenters.address_json(place) for place in found])
     response.headers["Cache-Control"] = "no-store"

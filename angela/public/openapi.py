@@ -355,6 +355,10 @@ def document() -> dict[str, Any]:
                             "headers": {"Cache-Control": {"schema": {"const": "no-store"}}},
                         },
                         "400": _ERRORS["400"],
+                        "429": _json(
+                            "Error",
+                            "Too many searches in this process just now (all clients together).",
+                        ),
                         "503": _json("Error", "The address service is slow or failing."),
                     },
                 }
