@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.loopback import serving
 from tests.places import (
     FONTAINEBLEAU_CHATEAU,
     LE_MEE_CENTRE,
@@ -105,11 +105,5 @@ def fake_ban() -> Iterator[tuple[str, list[str]]]:
     """Serve the fake on a free loopback port; yield its base URL and the requests seen."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.requests = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{server.prefix}", server.requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(server) as base:
+        yield base + server.prefix, server.requests

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from tests.loopback import serving
+
 TILE_PATH = re.compile(r"^/\d+/\d+/\d+\.png$")
 
 
@@ -85,11 +87,5 @@ def fake_tiles() -> Iterator[tuple[str, list[TileRequest]]]:
     server = _Server(("127.0.0.1", 0), _Handler)
     server.requests = []
     server.lock = threading.Lock()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/{{z}}/{{x}}/{{y}}.png", server.requests
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(server) as base:
+        yield base + "/{z}/{x}/{y}.png", server.requests

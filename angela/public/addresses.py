@@ -41,11 +41,11 @@ BUCKET_KEY = "angela.address_bucket"
 
 class AddressError(Exception):
     """The search cannot answer: the message says why, in French; `status`
-    is the HTTP status that goes with it (400 or 503)."""
+    and `code` are the HTTP status (400, 429 or 503) and the API's error code."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, code: str, message: str):
         super().__init__(message)
-        self.status, self.message = status, message
+        self.status, self.code, self.message = status, code, message
 
 
 def tidy(text: str) -> str:
@@ -54,7 +54,7 @@ def tidy(text: str) -> str:
     Raises AddressError (400) when it is too short or too long to search."""
     tidied = " ".join(text.split())
     if not MIN_LENGTH <= len(tidied) <= MAX_LENGTH:
-        raise AddressError(400, TOO_SHORT)
+        raise AddressError(400, "invalid_address", TOO_SHORT)
     return tidied
 
 
@@ -65,11 +65,11 @@ def find(text: str) -> list[Located]:
     now, 503 when the address service is slow or failing."""
     config = current_app.config
     if not _bucket(current_app).take():
-        raise AddressError(429, BUSY)
+        raise AddressError(429, "too_many_searches", BUSY)
     try:
         return geocoding.search(text, config["GEOCODER_URL"], config["GEOCODER_TIMEOUT"])
     except geocoding.GeocoderDown:
-        raise AddressError(503, SERVICE_DOWN) from None
+        raise AddressError(503, "geocoder_unavailable", SERVICE_DOWN) from None
 
 
 def not_found(text: str) -> str:

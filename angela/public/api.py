@@ -123,7 +123,7 @@ def _address_text() -> str:
     try:
         return addresses.tidy(text)
     except addresses.AddressError as error:
-        raise ApiError(400, "invalid_address", error.message, "q") from None
+        raise ApiError(error.status, error.code, error.message, "q") from None
 
 
 # --- endpoints --------------------------------------------------------------
@@ -159,8 +159,7 @@ def addresses_search() -> Response:
     try:
         found = addresses.find(text)
     except addresses.AddressError as error:
-        code = "too_many_searches" if error.status == 429 else "geocoder_unavailable"
-        response = error_response(error.status, code, error.message)
+        response = error_response(error.status, error.code, error.message)
     else:
         response = jsonify(addresses=[presenters.address_json(place) for place in found])
     response.headers["Cache-Control"] = "no-store"
