@@ -111,7 +111,8 @@ class Front:
     certificate: Path
     access_log: Path
     error_log: Path
-    upstream_log: Path
+    upstream_log: Path  # the public gunicorn's
+    staff_log: Path  # the staff gunicorn's
 
 
 def main_config(folder: Path, site: Path) -> str:
@@ -138,9 +139,10 @@ def main_config(folder: Path, site: Path) -> str:
 
 
 @contextmanager
-def nginx(folder: Path, upstream_port: int) -> Iterator[Front]:
-    """Run nginx with the deploy/ template in front of 127.0.0.1:upstream_port,
-    on two free loopback ports, until the context ends."""
+def nginx(folder: Path, upstream_port: int, staff_port: int) -> Iterator[Front]:
+    """Run nginx with the deploy/ template in front of 127.0.0.1:upstream_port
+    (and 127.0.0.1:staff_port for /staff), on two free loopback ports, until
+    the context ends."""
     binary = nginx_binary()
     if binary is None:
         raise RuntimeError("nginx is not installed (apt-get install nginx)")
@@ -157,6 +159,7 @@ def nginx(folder: Path, upstream_port: int) -> Iterator[Front]:
         "CERTIFICATE": str(certificate),
         "CERTIFICATE_KEY": str(key),
         "UPSTREAM_PORT": str(upstream_port),
+        "STAFF_UPSTREAM_PORT": str(staff_port),
         "ACCESS_LOG": str(folder / "access.log"),
         "ERROR_LOG": str(folder / "error.log"),
         "ACME_ROOT": str(folder / "acme"),
@@ -181,6 +184,7 @@ def nginx(folder: Path, upstream_port: int) -> Iterator[Front]:
             folder / "access.log",
             folder / "error.log",
             folder / "gunicorn.log",
+            folder / "gunicorn-staff.log",
         )
     finally:
         process.terminate()
@@ -201,14 +205,18 @@ def _wait_until_listening(port: int, process: subprocess.Popen[bytes], output: P
 
 @contextmanager
 def https_front(database_url: str, folder: Path, **environ: str) -> Iterator[Front]:
-    """gunicorn (tests/server.py) on `database_url` behind nginx; the app
-    trusts the one proxy in front of it (ANGELA_TRUSTED_PROXIES=1)."""
+    """Two gunicorns (tests/server.py) on `database_url`, public and staff,
+    behind nginx as deploy/ sets them up; the app trusts the one proxy in
+    front of it (ANGELA_TRUSTED_PROXIES=1)."""
     folder.mkdir(parents=True, exist_ok=True)
     settings = {"ANGELA_TRUSTED_PROXIES": "1", "WEB_CONCURRENCY": "1", **environ}
-    with gunicorn(database_url, folder / "gunicorn.log", **settings) as upstream:
-        port = urlsplit(upstream).port
-        assert port is not None
-        with nginx(folder, port) as front:
+    with (
+        gunicorn(database_url, folder / "gunicorn.log", **settings) as upstream,
+        gunicorn(database_url, folder / "gunicorn-staff.log", **settings) as staff,
+    ):
+        ports = urlsplit(upstream).port, urlsplit(staff).port
+        assert None not in ports
+        with nginx(folder, *ports) as front:  # type: ignore[arg-type]
             yield front
 
 

@@ -184,6 +184,14 @@ def test_the_logs_keep_neither_the_query_nor_the_client_address(front):
         assert not re.search(r"\b\d{1,3}(\.\d{1,3}){3}\b", text), name  # no address
 
 
+def test_staff_pages_are_served_apart_from_the_public(front):
+    assert request(front, f"{front.https}/staff/login").status == 200
+    assert request(front, f"{front.https}{NEAREST}").status == 200
+    staff, public = front.staff_log.read_text(), front.upstream_log.read_text()
+    assert '"GET /staff/login" 200' in staff and "/staff/login" not in public
+    assert '"GET /api/v1/refuges/nearest" 200' in public and "/api/" not in staff
+
+
 def test_every_placeholder_is_documented_and_rendered():
     template = (DEPLOY / "nginx-angela.conf.template").read_text(encoding="utf-8")
     readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
@@ -193,10 +201,16 @@ def test_every_placeholder_is_documented_and_rendered():
         render(template, {name: "x" for name in names - {"ACCESS_LOG"}})
 
 
-def test_the_service_restarts_gunicorn_whatever_stopped_it_and_is_confined():
+def systemd_unit(name: str) -> configparser.ConfigParser:
     unit = configparser.ConfigParser(interpolation=None, strict=True)
     unit.optionxform = str  # keep the options' case
-    unit.read(DEPLOY / "angela.service", encoding="utf-8")
+    unit.read(DEPLOY / name, encoding="utf-8")
+    return unit
+
+
+@pytest.mark.parametrize("name", ["angela.service", "angela-staff.service"])
+def test_the_services_restart_gunicorn_whatever_stopped_it_and_are_confined(name):
+    unit = systemd_unit(name)
     service = unit["Service"]
     assert service["Restart"] == "always"
     assert unit["Unit"]["StartLimitIntervalSec"] == "0"
@@ -215,3 +229,12 @@ def test_the_service_restarts_gunicorn_whatever_stopped_it_and_is_confined():
     }.items():
         assert service[option] == value, option
     assert "ANGELA_TRUSTED_PROXIES=1" in (DEPLOY / "angela.env.example").read_text()
+
+
+def test_the_staff_service_has_its_own_port_and_a_lower_priority():
+    public, staff = (systemd_unit(name)["Service"] for name in ("angela.service", "angela-staff.service"))
+    assert "Nice" not in public
+    assert int(staff["Nice"]) > 0 and staff["IOSchedulingPriority"] == "7"
+    assert "--bind 127.0.0.1:8001 --workers 1 " in staff["ExecStart"]
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    assert "s|@STAFF_UPSTREAM_PORT@|8001|g" in readme
