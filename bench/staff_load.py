@@ -23,6 +23,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,9 @@ from bench.synthetic_refuges import merchants
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# After the import: the public servers notice it (INDEX_POLL_SECONDS, 2 s)
+# and rebuild their directory with the new refuges, under wrk.
+SETTLE = 5.0
 AGENT, PASSWORD = "bench@cidff77.example", "mot de passe du banc d'essai"
 COLUMNS = [
     "ref",
@@ -126,10 +130,18 @@ class Staff:
             error.read()
 
 
-def wrk(url: str, seconds: int, script: str) -> tuple[float, float, int]:
-    """Return wrk's p50 and p99 in ms, and its failed or errored requests."""
-    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-s", script, url]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+def wrk(url: str, seconds: int, script: str, until: subprocess.Popen | None = None) -> tuple[float, float, int]:
+    """Return wrk's p50 and p99 in ms, and its failed or errored requests:
+    for `seconds`, or, with `until`, from now until that process has ended
+    and SETTLE seconds more (a change it committed is then served)."""
+    duration = "3600s" if until else f"{seconds}s"
+    command = ["wrk", "-t2", "-c8", f"-d{duration}", "--latency", "-s", script, url]
+    runner = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    if until:
+        until.wait(timeout=900)
+        time.sleep(SETTLE)
+        runner.send_signal(signal.SIGINT)  # wrk stops and prints what it measured
+    output, _ = runner.communicate(timeout=seconds + 60)
 
     def milliseconds(label: str) -> float:
         value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)\b", output).groups()  # type: ignore[union-attr]
@@ -156,7 +168,7 @@ def prepare(env: dict[str, str]) -> None:
 
 def loaded_run(
     base: str, staff_base: str, env: dict[str, str], seconds: int, script: str, csv_path: str,
-    nice: list[str],
+    nice: list[str], uploaders: int,
 ) -> dict:  # fmt: skip
     """One wrk run on `base` while two staff upload bad files to
     `staff_base` and a CLI import runs (under `nice`, if given)."""
@@ -178,10 +190,12 @@ def loaded_run(
                 continue
             uploads.append(time.monotonic() - started)
 
-    threads = [threading.Thread(target=uploader, daemon=True) for _ in range(2)]
+    threads = [threading.Thread(target=uploader, daemon=True) for _ in range(uploaders)]
     for thread in threads:
         thread.start()
     flask = [*nice, PYTHON, "-m", "flask", "--app", "angela", "merchants", "import", csv_path]
+    if not csv_path:  # no import: a command that waits as long as wrk runs
+        flask = ["sleep", str(seconds + 1)]
     import_started = time.monotonic()
     importer = subprocess.Popen(flask, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     time.sleep(1.0)  # the uploads and the import are under way
@@ -198,7 +212,7 @@ def loaded_run(
 
     logger = threading.Thread(target=log_in_again_and_again, daemon=True)
     logger.start()
-    result = wrk(base + "/", seconds, script)
+    result = wrk(base + "/", seconds, script, until=importer)
     stop.set()
     for thread in threads:
         thread.join(timeout=120)
@@ -225,6 +239,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--uploaders", type=int, default=2, help="staff uploading bad files")
+    parser.add_argument("--rows", type=int, default=60_000, help="rows imported (0: no import)")
     parser.add_argument("--database", help="a PostgreSQL URL to use (emptied)")
     parser.add_argument(
         "--split", action="store_true",
@@ -241,14 +257,14 @@ def main() -> None:
         }  # fmt: skip
         if args.database:
             subprocess.run(
-                ["psql", args.database, "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"],
+                ["psql", args.database.replace("+psycopg", ""), "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"],
                 check=True,
             )
         prepare(env)
         script = Path(tmp) / "nearest.lua"
         script.write_text(RANDOM_ORIGIN)
         csv_path = Path(tmp) / "import.csv"
-        csv_path.write_text(import_csv(60_000))
+        csv_path.write_text(import_csv(args.rows))
         gunicorn = [PYTHON, "-m", "gunicorn", "--config", "gunicorn.conf.py",
                     "--access-logfile", "/dev/null", "wsgi:app"]  # fmt: skip
         servers = [subprocess.Popen(gunicorn, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)]
@@ -273,7 +289,10 @@ def main() -> None:
                 run_csv = Path(tmp) / f"import-{run}.csv"
                 run_csv.write_text(text)
                 loaded.append(
-                    loaded_run(base, staff_base, env, args.seconds, str(script), str(run_csv), nice)
+                    loaded_run(
+                        base, staff_base, env, args.seconds, str(script),
+                        str(run_csv) if args.rows else "", nice, args.uploaders,
+                    )  # fmt: skip
                 )
         finally:
             for server in servers:
@@ -284,7 +303,8 @@ def main() -> None:
     layout = "public and staff apart, staff at nice 10" if args.split else "one server"
     print(f"gunicorn.conf.py on {backend}, {layout}; wrk -t2 -c8 on nearest, {runs}")
     print(summary("public nearest, quiet", quiet))
-    print(summary("public nearest, 2 uploads + import", [run["wrk"] for run in loaded]))
+    load = f"{args.uploaders} uploads + {args.rows:,}-row import"
+    print(summary(f"public nearest, {load}", [run["wrk"] for run in loaded]))
     logins = [seconds for run in loaded for seconds in run["logins"]]
     failed = sum(1 for seconds in logins if seconds == float("inf"))
     answered = sorted(seconds for seconds in logins if seconds != float("inf"))
@@ -297,7 +317,8 @@ def main() -> None:
     print(f"2 MB bad uploads answered: {len(uploads)}, median {middle:.2f} s each")
     for run in loaded:
         seconds, said = run["import"]
-        print(f"60,000-row import: {seconds:.1f} s, {said}")
+        if args.rows:
+            print(f"{args.rows:,}-row import: {seconds:.1f} s, {said}")
 
 
 if __name__ == "__main__":
