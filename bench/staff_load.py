@@ -2,16 +2,22 @@
 alone, then while two staff upload 2 MB files of bad rows over and over
 and a 60,000-row CSV import runs on the command line.
 
-    .venv/bin/python bench/staff_load.py [--seconds S] [--runs R] [--database URL] [--split]
+    .venv/bin/python bench/staff_load.py [--seconds S] [--runs R] [--database URL]
+        [--split] [--uploaders N] [--rows N]
 
 Serves the demo data with the repository's gunicorn.conf.py on loopback
 (a temporary SQLite database, or the PostgreSQL database given, which it
 empties). Prints, for each phase, the median over R runs of wrk's p50 and
 p99 latency and its errors; the target is a loaded p99 at most twice the
-quiet one, and no error. Also prints how long a staff login took during
-the import. With --split, staff pages are served by a second gunicorn at
-nice 10 and the import runs at nice 10, as deploy/ sets them up. Needs
-`wrk` (Debian package).
+quiet one, and no error. The loaded phase lasts from the start of each
+import until SETTLE seconds after its end (its commit, then the public
+servers' rebuild of their directory, are measured too); a last quiet
+phase, with the imported refuges in the directory, tells what a larger
+directory costs from what staff work beside the lookups costs. Also
+prints how long a staff login took during the import. With --split, staff
+pages are served by a second gunicorn at nice 10 and the import runs at
+nice 10, as deploy/ sets them up. --uploaders and --rows change the load
+(--rows 0: no import). Needs `wrk` (Debian package).
 """
 
 from __future__ import annotations
@@ -130,7 +136,9 @@ class Staff:
             error.read()
 
 
-def wrk(url: str, seconds: int, script: str, until: subprocess.Popen | None = None) -> tuple[float, float, int]:
+def wrk(
+    url: str, seconds: int, script: str, until: subprocess.Popen | None = None
+) -> tuple[float, float, int]:
     """Return wrk's p50 and p99 in ms, and its failed or errored requests:
     for `seconds`, or, with `until`, from now until that process has ended
     and SETTLE seconds more (a change it committed is then served)."""
@@ -257,7 +265,12 @@ def main() -> None:
         }  # fmt: skip
         if args.database:
             subprocess.run(
-                ["psql", args.database.replace("+psycopg", ""), "-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public"],
+                [
+                    "psql",
+                    args.database.replace("+psycopg", ""),
+                    "-qc",
+                    "DROP SCHEMA public CASCADE; CREATE SCHEMA public",
+                ],
                 check=True,
             )
         prepare(env)
@@ -290,10 +303,19 @@ def main() -> None:
                 run_csv.write_text(text)
                 loaded.append(
                     loaded_run(
-                        base, staff_base, env, args.seconds, str(script),
-                        str(run_csv) if args.rows else "", nice, args.uploaders,
-                    )  # fmt: skip
+                        base,
+                        staff_base,
+                        env,
+                        args.seconds,
+                        str(script),
+                        str(run_csv) if args.rows else "",
+                        nice,
+                        args.uploaders,
+                    )
                 )
+            # The imports made the directory larger: quiet again, to tell a
+            # larger directory from staff work going on beside the lookups.
+            after = [wrk(base + "/", args.seconds, str(script)) for _ in range(args.runs)]
         finally:
             for server in servers:
                 server.terminate()
@@ -305,6 +327,8 @@ def main() -> None:
     print(summary("public nearest, quiet", quiet))
     load = f"{args.uploaders} uploads + {args.rows:,}-row import"
     print(summary(f"public nearest, {load}", [run["wrk"] for run in loaded]))
+    added = f"{args.rows * args.runs:,} refuges more"
+    print(summary(f"public nearest, quiet again ({added})", after))
     logins = [seconds for run in loaded for seconds in run["logins"]]
     failed = sum(1 for seconds in logins if seconds == float("inf"))
     answered = sorted(seconds for seconds in logins if seconds != float("inf"))
