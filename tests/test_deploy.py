@@ -232,7 +232,9 @@ def test_the_services_restart_gunicorn_whatever_stopped_it_and_are_confined(name
 
 
 def test_the_staff_service_has_its_own_port_and_a_lower_priority():
-    public, staff = (systemd_unit(name)["Service"] for name in ("angela.service", "angela-staff.service"))
+    public, staff = (
+        systemd_unit(name)["Service"] for name in ("angela.service", "angela-staff.service")
+    )
     assert "Nice" not in public
     assert int(staff["Nice"]) > 0 and staff["IOSchedulingPriority"] == "7"
     assert "--bind 127.0.0.1:8001 --workers 1 " in staff["ExecStart"]
