@@ -1,15 +1,17 @@
 """How errors reach people: JSON under /api/ (the API's error object), a
-French page with the emergency numbers everywhere else. The staff blueprint
-answers its own errors inside /staff/."""
+French page with the emergency numbers everywhere else, except under
+/staff/: refused and missing addresses there get the staff layout,
+whichever blueprint, or none, the address belongs to."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, make_response, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from angela.public.api import ApiError, error_response
 from angela.public.pages import render_page
+from angela.staff import guard, templating
 
 _API_MESSAGES = {
     404: "Cette adresse de l'API n'existe pas.",
@@ -55,7 +57,19 @@ def _http_error(error: HTTPException) -> Response:
     if _is_api():
         code = (error.name or "error").lower().replace(" ", "_")
         return error_response(status, code, _API_MESSAGES.get(status, error.name))
+    if request.path.startswith(guard.STAFF_PREFIX) and status in guard.STAFF_ERRORS:
+        return _staff_page(status)
     return _page(status)
+
+
+def _staff_page(status: int) -> Response:
+    """The staff layout, without the public emergency strip; the staff
+    context is given here, since an unknown address has no blueprint."""
+    title, message = guard.STAFF_ERRORS[status]
+    page = render_template(
+        "staff/error.html", title=title, message=message, status=status, **templating.context()
+    )
+    return make_response(page, status)
 
 
 def _page(status: int) -> Response:

@@ -21,10 +21,12 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    event,
     false,
 )
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
+from angela.core import french
 from angela.core.schema import FIELDS
 from angela.core.support import FIELDS as SUPPORT_FIELDS
 from angela.core.vocab import Category, Role, TrainingStatus, Vocabulary
@@ -86,9 +88,20 @@ class Merchant(Versioned, db.Model):  # type: ignore[name-defined,misc]
     contact_email: Mapped[str | None] = mapped_column(_sized("contact_email"))
     contact_phone: Mapped[str | None] = mapped_column(_sized("contact_phone"))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Reference, name and address folded (no accents, no case) for the staff
+    # search, kept by `_keep_search_key` on every write: the same matches on
+    # SQLite and PostgreSQL, without PostgreSQL's optional `unaccent`.
+    search_key: Mapped[str] = mapped_column(Text)
 
     def __repr__(self) -> str:
         return f"<Merchant {self.ref} {self.name!r}>"
+
+
+@event.listens_for(Merchant, "before_insert")
+@event.listens_for(Merchant, "before_update")
+def _keep_search_key(_mapper: Any, _connection: Any, merchant: Merchant) -> None:
+    """Fold the searched fields on every flush, whichever use-case wrote them."""
+    merchant.search_key = french.search_key(merchant.ref, merchant.name, merchant.address)
 
 
 def _support_sized(name: str) -> String:

@@ -199,9 +199,9 @@ def test_one_bad_row_among_good_ones_changes_nothing(app, runner, imported, tmp_
     result = flask(runner, app, "merchants", "import", str(mixed))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "line 4, column category: catégorie « bistrot » inconnu ; valeurs possibles : "
-        "bar, restaurant, cafe, pharmacy, bakery, tobacconist, supermarket, shop, hotel, "
-        "cinema, public_service, other",
+        "line 4, column category: type de lieu « bistrot » inconnu ; valeurs possibles : "
+        "Bar, Restaurant, Café, Pharmacie, Boulangerie, Bureau de tabac, Supermarché, "
+        "Commerce, Hôtel, Cinéma, Service public, Autre lieu",
         "1 error(s): nothing was changed.",
     ]
     assert snapshot(app) == before
@@ -244,30 +244,33 @@ def test_every_error_is_printed_as_line_and_column(app, runner, imported, tmp_pa
 def test_a_bad_header_changes_nothing(app, runner, imported, tmp_path, today):
     before = snapshot(app)
     path = csv_file(tmp_path / "header.csv", row(today, 5))
-    path.write_text(path.read_text().replace("postcode", "code_postal", 1), encoding="utf-8")
+    path.write_text(path.read_text().replace("postcode", "code_post", 1), encoding="utf-8")
     result = flask(runner, app, "merchants", "import", str(path))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "line 1, column code_postal: colonne inconnue « code_postal »",
+        "line 1, column code_post: colonne inconnue « code_post »",
         "line 1, column postcode: colonne obligatoire absente",
         "2 error(s): nothing was changed.",
     ]
     assert snapshot(app) == before
 
 
-def test_a_file_not_in_utf8_is_refused_on_the_line_of_the_bad_byte(app, runner, tmp_path, today):
+def test_an_unreadable_file_is_refused_on_the_line_of_the_bad_byte(app, runner, tmp_path, today):
     path = csv_file(
         tmp_path / "latin1.csv",
         row(today, 1),  # line 2
         row(today, 2, notes="sonnez\ndeux fois"),  # lines 3-4
         row(today, 3, name="Café de la Gare"),  # line 5
     )
-    path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
+    # 0x81 is neither UTF-8 nor Windows-1252 (which now reads the rest).
+    latin1 = path.read_text(encoding="utf-8").encode("latin-1")
+    path.write_bytes(latin1.replace(b"Caf\xe9", b"Caf\x81"))
     result = flask(runner, app, "merchants", "import", str(path))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "line 5, column -: le fichier n'est pas en UTF-8 (octet 0xE9 illisible) : "
-        "enregistrez-le au format « CSV UTF-8 »",
+        "line 5, column -: le fichier n'est ni en UTF-8 ni en Windows-1252 (octet 0x81 "
+        "illisible) : dans Excel, choisissez Fichier › Enregistrer sous › « CSV UTF-8 "
+        "(délimité par des virgules) » ou « CSV (séparateur : point-virgule) »",
         "1 error(s): nothing was changed.",
     ]
     assert snapshot(app)[1] == []

@@ -131,7 +131,7 @@ def test_unreadable_hours_raise_a_french_message_quoting_them(text):
 
 
 def test_the_message_says_where_the_hours_stop_making_sense():
-    with pytest.raises(HoursError, match="à la position 7"):
+    with pytest.raises(HoursError, match="à partir du caractère 7 : « 9h-19h »"):
         parse("Mo-Sa 9h-19h")
 
 

@@ -51,7 +51,7 @@ def test_a_control_character_in_the_login_form_is_a_400_page(client, app, make_u
             response = client.post("/staff/login", data=data)
             assert response.status_code == 400, (field, control)
             assert is_french_error_page(response)
-            assert "Retour à l'espace équipe" in response.text  # the staff face's page
+            assert "Se connecter à l'espace équipe" in response.text  # the staff face's page
     assert (
         client.post("/staff/login", data={"email": email, "password": STAFF_PASSWORD}).status_code
         == 302

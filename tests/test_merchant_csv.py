@@ -16,15 +16,14 @@ from angela.core.merchant_csv import (
     COLUMNS,
     FORMULA_TRIGGERS,
     MerchantRecord,
-    NotUtf8,
     RowError,
-    decode,
     escape_cell,
     parse_rows,
     unescape_cell,
     write_rows,
 )
 from angela.core.schema import REF_PATTERN
+from angela.core.spreadsheet import Unreadable, decode
 from tests.places import (
     DAMMARIE_TOWN_HALL,
     FONTAINEBLEAU_CHATEAU,
@@ -149,29 +148,30 @@ def test_optional_columns_may_be_left_out_of_the_header():
 def test_a_byte_order_mark_is_accepted():
     text = csv_text(row())
     assert parse_rows("\ufeff" + text, TODAY) == ([GOOD_RECORD], [])
-    assert decode(b"\xef\xbb\xbf" + text.encode()) == text
-    assert decode(text.encode()) == text
+    assert decode(b"\xef\xbb\xbf" + text.encode()).text == text
+    assert decode(text.encode()).text == text
 
 
-def test_decode_refuses_a_file_that_is_not_utf8_in_french():
-    latin1 = csv_text(row()).encode("latin-1")  # "Marché" as Excel may save it
-    with pytest.raises(ValueError, match="n'est pas en UTF-8"):
-        decode(latin1)
+def test_decode_refuses_a_file_in_neither_utf8_nor_windows_1252_in_french():
+    with pytest.raises(ValueError, match="ni en UTF-8 ni en Windows-1252"):
+        decode(b"ref,name\nANG-0001,Caf\xe9\x81")  # 0x81 means nothing in Windows-1252
 
 
+# Bytes that neither UTF-8 nor Windows-1252 read, or UTF-8 mixed with another
+# encoding (Windows-1252 would garble its accents).
 @pytest.mark.parametrize(
     ("data", "line"),
     [
-        (b"ref,name\n\xe9", 2),
+        (b"ref,name\n\x81", 2),
         (b"\xef\xbb\xbfref\xff,name\n", 1),  # after a BOM, still line 1
-        (b'ref,name\r\nA,"deux\r\nlignes"\r\nB,Caf\xe9\r\n', 4),
-        (b"ref,name\nA,x\n\nB,Caf\xc3\n", 4),  # a sequence cut short, after a blank line
-        (b"ref,name\rA,x\rB,\x80", 3),  # old Mac line ends, as the CSV reader counts them
+        (b'ref,name\r\nA,"deux\r\nlignes"\r\nB,Caf\x8d\r\n', 4),
+        (b"ref,name\nA,\xc3\xa9\n\nB,Caf\xc3\n", 4),  # a sequence cut short, after a blank line
+        (b"ref,name\rA,x\rB,\x90", 3),  # old Mac line ends, as the CSV reader counts them
     ],
     ids=["lf", "bom", "crlf-multiline", "blank-line", "cr"],
 )
 def test_a_bad_byte_is_reported_on_its_own_line(data, line):
-    with pytest.raises(NotUtf8) as refused:
+    with pytest.raises(Unreadable) as refused:
         decode(data)
     assert refused.value.line == line
     assert "octet 0x" in str(refused.value)
@@ -231,10 +231,11 @@ def test_notes_keep_their_lines_commas_and_quotes():
 @pytest.mark.parametrize(
     ("columns", "expected"),
     [
-        ((*COLUMNS, "nom"), ["line 1, column nom: colonne inconnue « nom »"]),
-        (("Ref", *COLUMNS[1:]), ["line 1, column Ref: colonne inconnue « Ref »",
-                                 "line 1, column ref: colonne obligatoire absente"]),
+        ((*COLUMNS, "nombre"), ["line 1, column nombre: colonne inconnue « nombre »"]),
+        (("Rf", *COLUMNS[1:]), ["line 1, column Rf: colonne inconnue « Rf »",
+                                "line 1, column ref: colonne obligatoire absente"]),
         ((*COLUMNS, "name"), ["line 1, column name: colonne en double"]),
+        ((*COLUMNS, "Nom"), ["line 1, column Nom: colonne en double"]),  # French for name
         (tuple(c for c in COLUMNS if c != "lat"),
          ["line 1, column lat: colonne obligatoire absente"]),
         (
@@ -243,7 +244,7 @@ def test_notes_keep_their_lines_commas_and_quotes():
              "line 1, column postcode: colonne obligatoire absente"],
         ),
     ],
-    ids=["unknown", "wrong-case", "duplicate", "missing", "two-missing"],
+    ids=["unknown", "typo", "duplicate", "duplicate-in-french", "missing", "two-missing"],
 )  # fmt: skip
 def test_header_errors_are_on_line_1_and_name_the_column(columns, expected):
     records, errors = parse_rows(csv_text(row(), columns=columns), TODAY)
@@ -275,15 +276,16 @@ BAD_VALUES = [
     ("name", "x" * 201, "200 caractères"),
     ("address", "   ", "obligatoire"),
     ("category", "bistrot", "bistrot"),
-    ("category", "Bar", "Bar"),
+    ("category", "Bistrot", "Bistrot"),
     ("category", "", "obligatoire"),
-    ("training_status", "formé", "formé"),
-    ("training_status", "TRAINED", "TRAINED"),
+    ("training_status", "formidable", "formidable"),
+    ("training_status", "TRAINE", "TRAINE"),
     ("postcode", "7700", "7700"),
     ("postcode", "77 000", "77 000"),
     ("postcode", "ABCDE", "ABCDE"),
     ("lat", "", "obligatoire"),
-    ("lat", "48,539343", "48,539343"),
+    ("lat", "48,539,343", "48,539,343"),
+    ("lat", "48.539,343", "48.539,343"),
     ("lat", "nan", "nan"),
     ("lat", "NaN", "NaN"),
     ("lat", "inf", "inf"),
@@ -306,7 +308,9 @@ BAD_VALUES = [
     ("opening_hours", "du lundi au samedi", "« du lundi au samedi »"),
     ("opening_hours", "Mo-Sa 25:00-26:00", "« Mo-Sa 25:00-26:00 »"),
     ("trained_on", "", "obligatoire"),
-    ("trained_on", "15/01/2026", "15/01/2026"),
+    ("trained_on", "15.01.2026", "15.01.2026"),
+    ("trained_on", "31/02/2026", "31/02/2026"),
+    ("trained_on", "15/01/26", "15/01/26"),
     ("trained_on", "2026-1-5", "2026-1-5"),
     ("trained_on", "2026-02-30", "2026-02-30"),
     ("trained_on", "2026-13-01", "2026-13-01"),
@@ -394,9 +398,9 @@ def test_line_numbers_count_the_lines_of_quoted_multiline_fields_and_blank_lines
     text = f"{HEADER}\n{first}\n\n\n{bad}\n"  # two blank lines: 5 and 6
     _, errors = parse_rows(text, TODAY)
     assert messages(errors) == [
-        "line 7, column category: catégorie « bistrot » inconnu ; valeurs possibles : "
-        "bar, restaurant, cafe, pharmacy, bakery, tobacconist, supermarket, shop, hotel, "
-        "cinema, public_service, other"
+        "line 7, column category: type de lieu « bistrot » inconnu ; valeurs possibles : "
+        "Bar, Restaurant, Café, Pharmacie, Boulangerie, Bureau de tabac, Supermarché, "
+        "Commerce, Hôtel, Cinéma, Service public, Autre lieu"
     ]
 
 

@@ -392,7 +392,7 @@ def test_the_command_line_resets_a_lost_phone(app, runner, make_user, csrf_off):
     audit = app.test_client()
     log_in(audit, make_user("admin"))
     log = audit.get("/staff/admin/audit?action=mfa_reset").text
-    assert "Double authentification réinitialisée" in log and "par ligne de commande" in log
+    assert "Double authentification réinitialisée" in log and "par la ligne de commande" in log
 
 
 @pytest.mark.parametrize(

@@ -196,7 +196,7 @@ def test_a_large_file_of_bad_rows_gives_a_small_page(app, staff_client, today):
     assert len(preview.data) < 150_000
 
 
-def test_an_upload_not_in_utf8_names_the_line_of_the_bad_byte(app, staff_client, today):
+def test_an_unreadable_upload_names_the_line_of_the_bad_byte(app, staff_client, today):
     data = (
         csv_text(
             row("ANG-0001", "Bon", MELUN_STATION, today),
@@ -204,7 +204,9 @@ def test_an_upload_not_in_utf8_names_the_line_of_the_bad_byte(app, staff_client,
         )
         .decode()
         .encode("latin-1")
+        .replace(b"Caf\xe9", b"Caf\x81")  # 0x81: neither UTF-8 nor Windows-1252
     )
     preview = upload(staff_client("agent"), data)
     assert preview.status_code == 422
-    assert '<td class="num">3</td>' in preview.text and "pas en UTF-8" in preview.text
+    assert '<td class="num">3</td>' in preview.text
+    assert "ni en UTF-8 ni en Windows-1252" in preview.text

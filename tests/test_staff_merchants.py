@@ -98,8 +98,8 @@ def test_generated_refs_follow_the_highest(app, staff_client, today, make_mercha
         ("opening_hours", "lundi 9h-18h", "horaires illisibles"),
         ("lat", "abc", "nombre décimal"),
         ("postcode", "7700", "5 chiffres"),
-        ("trained_on", "", "Obligatoire pour un lieu formé"),
-        ("name", "", "Ce champ est requis"),
+        ("trained_on", "", "Obligatoire pour le statut « Formé »"),
+        ("name", "", "Saisissez le nom du lieu"),
         ("contact_email", "pas-un-email", "Adresse e-mail invalide"),
     ],
 )

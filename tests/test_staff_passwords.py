@@ -117,7 +117,7 @@ def test_every_role_reaches_the_password_page_from_the_navigation(app, make_user
          "Les deux nouveaux mots de passe ne sont pas identiques."),
         (STAFF_PASSWORD, STAFF_PASSWORD, None, "new_password",
          "Choisissez un mot de passe différent de l&#39;actuel."),
-        ("", NEW_PASSWORD, None, "current_password", "Ce champ est requis."),
+        ("", NEW_PASSWORD, None, "current_password", "Saisissez votre mot de passe actuel."),
     ],
     ids=["wrong-current", "too-short", "mismatch", "unchanged", "current-missing"],
 )  # fmt: skip

@@ -224,7 +224,7 @@ def test_an_incomplete_service_is_listed_with_what_it_lacks(app, staff_client, m
         ("phone", "12345", "n&#39;est pas un numéro"),
         ("postcode", "7700", "5 chiffres"),
         ("position", "premier", "nombre entier de 0 à 999"),
-        ("name", "", "Ce champ est requis"),
+        ("name", "", "Saisissez le nom du service"),
         ("languages", "x" * 201, "Plus de 200 caractères"),
     ],
 )

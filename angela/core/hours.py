@@ -147,14 +147,56 @@ def intervals(hours: OpeningHours, start: datetime, end: datetime) -> list[Inter
     return found
 
 
+# What the parser expected at the point it stopped, in the staff's words,
+# most telling first (its own report names grammar rules, in English).
+_EXPECTED = (
+    (("extended_time", "timespan", "time"), "des heures au format 09:00-19:00"),
+    (("weekday_range", "small_range_selectors", "week_selector", "always_open"),
+     "des jours en abrégé anglais (Mo Tu We Th Fr Sa Su, ex. « Mo-Sa ») ou « 24/7 »"),
+    (("holiday",), "« PH » pour les jours fériés"),
+)  # fmt: skip
+# The French words people type for days and hours, and what OSM wants.
+_FRENCH_WORDS = re.compile(
+    r"\b(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim|"
+    r"lu|je|ve|di|ferm[ée]s?|du|au|et|\d{1,2}h\d*)\b",
+    re.IGNORECASE,
+)
+EXAMPLE = "Exemple valide : « Mo-Sa 09:00-19:00; PH off »"
+EXCERPT_LENGTH = 20
+
+
 def _readable(text: str, error: Exception) -> str:
+    """The parser's report in French: where the text stops making sense
+    (counted in characters from 1), what it says there, what was expected."""
     message = str(error)
     column = re.search(r"-->\s*\d+:(\d+)", message)
-    expected = re.search(r"=\s*(expected .*)$", message, re.MULTILINE)
-    where = f" à la position {column.group(1)}" if column else ""
-    detail = f" ({expected.group(1)})" if expected else ""
-    example = "Exemple valide : « Mo-Sa 09:00-19:00; PH off »"
-    return f"horaires illisibles{where} : « {text} »{detail}. {example}"
+    position = int(column.group(1)) if column else 1
+    rest = text[position - 1 :]
+    if rest.strip():
+        excerpt = rest if len(rest) <= EXCERPT_LENGTH else rest[:EXCERPT_LENGTH].rstrip() + "…"
+        where = f"à partir du caractère {position} : « {excerpt} »"
+    else:
+        where = f"au caractère {position} : le texte « {text} » s'arrête trop tôt"
+    sentence = f"horaires illisibles {where}"
+    if rest.strip() and position > 1:
+        sentence += f" (dans « {text} »)"
+    expected = _expected(message)
+    if expected:
+        sentence += f" ; attendu ici : {expected}"
+    if _FRENCH_WORDS.search(text):
+        sentence += " ; les jours et heures s'écrivent « Mo-Sa 09:00-19:00 », pas en français"
+    return f"{sentence}. {EXAMPLE}"
+
+
+def _expected(message: str) -> str:
+    found = re.search(r"=\s*expected (.*)$", message, re.MULTILINE)
+    names = set(re.findall(r"\w+", found.group(1))) if found else set()
+    for rules, words in _EXPECTED:
+        if names & set(rules):
+            return words
+    if "unexpected EOI" in message:
+        return "la suite des horaires"
+    return ""
 
 
 # --- in words, for the public page -------------------------------------------

@@ -1,7 +1,11 @@
 """The merchant CSV contract: reading rows into checked records, and writing
-records back. Pure: no Flask, no database; the territory gives the commune.
+records back, canonically (DESIGN.md) or "pour Excel" (UTF-8 with BOM,
+semicolons, French headers and values). Reading takes both, and the files
+spreadsheets save (see core/spreadsheet.py). Pure: no Flask, no database;
+the territory gives the commune.
 
-Errors name the physical line (the header is line 1) and the column.
+Errors name the physical line (the header is line 1) and the column as the
+file names it.
 
 Formula escaping (OWASP "CSV injection"): a spreadsheet runs a cell that
 starts with `=`, `+`, `-`, `@`, a tab or a carriage return. On export, a
@@ -20,12 +24,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import astuple, dataclass, fields
 from datetime import date
 from typing import cast
 
-from angela.core import schema, territory
+from angela.core import schema, spreadsheet, territory
 
 COLUMNS = schema.CSV_COLUMNS
 REQUIRED = frozenset(field.name for field in schema.MERCHANT_FIELDS if field.required)
@@ -34,7 +38,12 @@ REQUIRED = frozenset(field.name for field in schema.MERCHANT_FIELDS if field.req
 # get a protecting quote: any run of quotes (maybe none) then one of them.
 FORMULA_TRIGGERS = "=+-@\t\r"
 _NEEDS_QUOTE = re.compile(f"'*[{re.escape(FORMULA_TRIGGERS)}]")
-_LINE_BREAK = re.compile(rb"\r\n|\r|\n")
+# The csv module's words for a broken file, in French.
+_CSV_ERRORS = {
+    "unexpected end of data": "un guillemet ouvert n'est jamais refermé",
+    "expected after": "un guillemet fermant est suivi d'autre chose qu'un séparateur",
+    "field larger than field limit": "un champ est beaucoup trop long",
+}
 
 
 @dataclass(frozen=True)
@@ -81,28 +90,32 @@ class RowError:
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
-class NotUtf8(ValueError):
-    """The file is not UTF-8; `line` is the physical line of the first bad
-    byte, the message is French."""
+@dataclass(frozen=True)
+class Parsed:
+    """What a file holds: its records (meaningful only without errors), its
+    errors, and how it was read, in French ("Fichier lu : …", empty when
+    the bytes could not be read)."""
 
-    def __init__(self, line: int, byte: int):
-        super().__init__(
-            f"le fichier n'est pas en UTF-8 (octet 0x{byte:02X} illisible) : "
-            "enregistrez-le au format « CSV UTF-8 »"
-        )
-        self.line = line
+    records: list[MerchantRecord]
+    errors: list[RowError]
+    layout: str
 
 
-def decode(data: bytes) -> str:
-    """Return the text of an uploaded file (UTF-8, with or without BOM);
-    raise NotUtf8 (a ValueError) when it is not UTF-8."""
-    body = data.removeprefix(b"\xef\xbb\xbf")
+def parse_file(data: bytes, today: date) -> Parsed:
+    """Return what the bytes of an uploaded file hold, whatever encoding and
+    separator a spreadsheet gave them (see core/spreadsheet.py)."""
     try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as error:
-        # Lines end as the CSV reader ends them: CRLF, LF or a lone CR.
-        line = 1 + len(_LINE_BREAK.findall(body, 0, error.start))
-        raise NotUtf8(line, body[error.start]) from None
+        decoded = spreadsheet.decode(data)
+    except spreadsheet.Unreadable as error:
+        return Parsed([], [RowError(error.line, "-", str(error))], "")
+    separator = spreadsheet.separator_of(decoded.text)
+    records, errors, french = _parse(decoded.text, today, separator)
+    headers = "en français" if french else "du format d'échange"
+    layout = (
+        f"Fichier lu : séparateur {spreadsheet.SEPARATORS[separator]}, "
+        f"encodage {decoded.encoding}, en-têtes {headers}."
+    )
+    return Parsed(records, errors, layout)
 
 
 def escape_cell(value: str) -> str:
@@ -116,51 +129,48 @@ def unescape_cell(text: str) -> str:
     return text[1:] if text.startswith("'") and _NEEDS_QUOTE.match(text) else text
 
 
-def parse_rows(text: str, today: date) -> tuple[list[MerchantRecord], list[RowError]]:
+def parse_rows(
+    text: str, today: date, separator: str | None = None
+) -> tuple[list[MerchantRecord], list[RowError]]:
     """Return the records of a CSV text and every error found; records are
-    meaningful only when there is no error."""
-    text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    errors: list[RowError] = []
-    records: list[MerchantRecord] = []
-    rows = _rows_with_lines(reader, errors)
-    header_row = next(rows, None)
-    if header_row is None:
-        return [], [RowError(1, "-", "le fichier est vide : il faut au moins la ligne d'en-tête")]
-    header = [name.strip() for name in header_row[1]]
-    errors.extend(_header_errors(header))
-    if errors:
-        return [], errors
-    first_line: dict[str, int] = {}
-    for line, values in rows:
-        if not any(value.strip() for value in values):
-            continue
-        if len(values) != len(header):
-            message = f"{len(values)} champs au lieu de {len(header)}"
-            errors.append(RowError(line, str(min(len(values), len(header)) + 1), message))
-            continue
-        record = _record(dict(zip(header, values, strict=True)), line, today, errors)
-        if record is None:
-            continue
-        if record.ref in first_line:
-            message = f"la référence {record.ref} figure déjà ligne {first_line[record.ref]}"
-            errors.append(RowError(line, "ref", message))
-            continue
-        first_line[record.ref] = line
-        records.append(record)
+    meaningful only when there is no error. The separator is the header's
+    (comma or semicolon) unless given."""
+    records, errors, _french = _parse(text, today, separator or spreadsheet.separator_of(text))
     return records, errors
+
+
+def changed_fields(before: MerchantRecord, after: MerchantRecord) -> list[str]:
+    """Return the names of the fields whose value differs, in schema order."""
+    return [name for name in RECORD_FIELDS if getattr(before, name) != getattr(after, name)]
 
 
 def write_rows(records: Iterable[MerchantRecord]) -> str:
     """Return the CSV text of `records`, in the canonical column order."""
+    return _write(records, COLUMNS, ",", lambda _column, value: _format(value))
+
+
+def write_excel(records: Iterable[MerchantRecord]) -> str:
+    """Return the "pour Excel" text of `records`: a BOM (to encode as UTF-8),
+    semicolons, the schema's French labels as headers and French values;
+    `parse_file` reads it back to the same records."""
+    header = [schema.LABELS[column] for column in COLUMNS]
+    return "\ufeff" + _write(records, header, spreadsheet.EXCEL_SEPARATOR, spreadsheet.cell_text)
+
+
+def _write(
+    records: Iterable[MerchantRecord],
+    header: Iterable[str],
+    separator: str,
+    cell: Callable[[str, object], str],
+) -> str:
     out = io.StringIO(newline="")
     # CRLF as RFC 4180 says; it also makes the writer quote any field that
     # holds a lone carriage return, which would otherwise split the row.
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(header)
     for record in records:
         values = dict(zip(RECORD_FIELDS, astuple(record), strict=True))
-        writer.writerow(escape_cell(_format(values[column])) for column in COLUMNS)
+        writer.writerow(escape_cell(cell(column, values[column])) for column in COLUMNS)
     return out.getvalue()
 
 
@@ -174,6 +184,54 @@ def _format(value: object) -> str:
     return str(value)
 
 
+def _parse(
+    text: str, today: date, separator: str
+) -> tuple[list[MerchantRecord], list[RowError], bool]:
+    """Return the records, the errors, and whether the headers were French."""
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    errors: list[RowError] = []
+    records: list[MerchantRecord] = []
+    rows = _rows_with_lines(reader, errors)
+    header_row = next(rows, None)
+    if header_row is None:
+        return (
+            [],
+            [RowError(1, "-", "le fichier est vide : il faut au moins la ligne d'en-tête")],
+            False,
+        )
+    header = spreadsheet.without_empty_tail([name.strip() for name in header_row[1]])
+    columns = [spreadsheet.column_of(name) for name in header]
+    french = any(column not in (None, name) for name, column in zip(header, columns, strict=True))
+    names = {column: name for name, column in zip(header, columns, strict=True) if column}
+    for column in COLUMNS:  # a column absent from the file is named as its neighbours are
+        names.setdefault(column, schema.LABELS[column] if french else column)
+    errors.extend(_header_errors(header, columns, names))
+    if errors:
+        return [], errors, french
+    first_line: dict[str, int] = {}
+    for line, values in rows:
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) > len(header) and not "".join(values[len(header) :]).strip():
+            values = values[: len(header)]  # the empty cells a spreadsheet adds on the right
+        if len(values) != len(header):
+            message = f"{len(values)} champs au lieu de {len(header)}"
+            errors.append(RowError(line, str(min(len(values), len(header)) + 1), message))
+            continue
+        row = dict(zip(cast(list[str], columns), values, strict=True))
+        record = _record(row, names, line, today, errors)
+        if record is None:
+            continue
+        if record.ref in first_line:
+            message = f"la référence {record.ref} figure déjà ligne {first_line[record.ref]}"
+            errors.append(RowError(line, names["ref"], message))
+            continue
+        first_line[record.ref] = line
+        records.append(record)
+    return records, errors, french
+
+
 def _rows_with_lines(
     reader: Iterator[list[str]], errors: list[RowError]
 ) -> Iterator[tuple[int, list[str]]]:
@@ -184,47 +242,58 @@ def _rows_with_lines(
         except StopIteration:
             return
         except csv.Error as error:
-            errors.append(RowError(line, "-", f"CSV mal formé ({error})"))
+            reason = next(
+                (words for english, words in _CSV_ERRORS.items() if english in str(error)),
+                "des guillemets sont mal placés",
+            )
+            errors.append(RowError(line, "-", f"CSV mal formé : {reason}"))
             return
         yield line, values
         line = reader.line_num + 1  # type: ignore[attr-defined]
 
 
-def _header_errors(header: list[str]) -> Iterator[RowError]:
+def _header_errors(
+    header: list[str], columns: list[str | None], names: dict[str, str]
+) -> Iterator[RowError]:
+    hint = spreadsheet.separator_hint(header)
+    if hint:  # the columns that seem absent are only cut wrong: one error says it
+        yield RowError(1, "-", f"colonne inconnue « {header[0]} » : {hint}")
+        return
     seen: set[str] = set()
-    for position, name in enumerate(header, start=1):
-        if name not in COLUMNS:
+    for position, (name, column) in enumerate(zip(header, columns, strict=True), start=1):
+        if column is None:
             yield RowError(1, name or str(position), f"colonne inconnue « {name} »")
-        elif name in seen:
+        elif column in seen:
             yield RowError(1, name, "colonne en double")
-        seen.add(name)
-    for name in COLUMNS:
-        if name in REQUIRED and name not in seen:
-            yield RowError(1, name, "colonne obligatoire absente")
+        else:
+            seen.add(column)
+    for column in COLUMNS:
+        if column in REQUIRED and column not in seen:
+            yield RowError(1, names[column], "colonne obligatoire absente")
 
 
 def _record(
-    row: dict[str, str], line: int, today: date, errors: list[RowError]
+    row: dict[str, str], names: dict[str, str], line: int, today: date, errors: list[RowError]
 ) -> MerchantRecord | None:
     parsed: dict[str, object] = {}
     found: dict[str, str] = {}
     for column in COLUMNS:
         try:
             text = unescape_cell(row.get(column, "").strip())
-            parsed[column] = schema.FIELDS[column].parse(text, today)
+            parsed[column] = spreadsheet.FIELDS[column].parse(text, today)
         except schema.Invalid as error:
             found[column] = str(error)
     for column, message in schema.cross_field_errors(parsed):
         found.setdefault(column, message)
     if found:
         errors.extend(
-            RowError(line, column, found[column]) for column in COLUMNS if column in found
+            RowError(line, names[column], found[column]) for column in COLUMNS if column in found
         )
         return None
     lat, lon = cast(float, parsed["lat"]), cast(float, parsed["lon"])
     commune = territory.commune_at(lat, lon)
     if commune is None:
         message = f"le point ({lat}, {lon}) est hors des 20 communes de Melun Val de Seine"
-        errors.append(RowError(line, "lat", message))
+        errors.append(RowError(line, names["lat"], message))
         return None
     return MerchantRecord(commune_code=commune.code, **parsed)  # type: ignore[arg-type]

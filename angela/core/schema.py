@@ -180,7 +180,7 @@ PUBLIC_FIELDS = tuple(field.name for field in MERCHANT_FIELDS if field.public)
 LABELS: Mapping[str, str] = {field.name: field.label for field in MERCHANT_FIELDS}
 
 
-TRAINED_NEEDS_DATE = "obligatoire pour un lieu formé (statut trained)"
+TRAINED_NEEDS_DATE = f"obligatoire pour le statut « {TrainingStatus.TRAINED.label} »"
 
 
 def cross_field_errors(values: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -42,6 +42,19 @@ class AuditRow:
     support_name: str | None = None
 
 
+@dataclass(frozen=True)
+class StatusChange:
+    """The last change of a merchant's training status, as every role may
+    read it: when, by whom, from and to which status, and why. Nothing
+    else of the event (its other fields may be private)."""
+
+    at: datetime
+    actor_email: str | None
+    before: str | None
+    after: str
+    reason: str | None
+
+
 def record(
     action: AuditAction,
     actor: User | AnonymousUserMixin | None,
@@ -91,6 +104,22 @@ def merchant_events_since(merchant_id: int, version: int) -> list[AuditRow]:
         AuditEvent.merchant_version > version
     )
     return [AuditRow(*row) for row in db.session.execute(query.order_by(AuditEvent.id))]
+
+
+def last_status_change(merchant_id: int) -> StatusChange | None:
+    """Return the newest event that changed the merchant's training status
+    (its registration included), or None when the log has none."""
+    query = _filtered(AuditFilter(merchant_id=merchant_id)).order_by(
+        AuditEvent.at.desc(), AuditEvent.id.desc()
+    )
+    for row in db.session.execute(query):
+        event, actor_email = row[0], row[1]
+        change = (event.changes or {}).get("training_status")
+        if change and change.get("after"):
+            return StatusChange(
+                event.at, actor_email, change.get("before"), change["after"], event.reason
+            )
+    return None
 
 
 def actors() -> list[User]:

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
 
+from angela.core.import_preview import FieldChange, field_changes, record_fields
 from angela.core.merchant_csv import (
     RECORD_FIELDS,
     MerchantRecord,
-    NotUtf8,
     RowError,
-    decode,
-    parse_rows,
+    parse_file,
     record_of,
+    write_excel,
     write_rows,
 )
 from angela.core.schema import values_of
@@ -37,6 +37,9 @@ CHUNK_SIZE = 1000
 # Errors listed to a person; the rest are only counted (a file of bad rows
 # must not become a page or a terminal of tens of megabytes).
 ERRORS_SHOWN = 200
+# Merchants detailed in a preview, for creations and for updates alike; the
+# rest are only counted.
+PREVIEW_SHOWN = 100
 
 T = TypeVar("T")
 
@@ -49,6 +52,7 @@ class ImportPlan:
     to_create: list[MerchantRecord] = field(default_factory=list)
     to_update: list[tuple[Merchant, MerchantRecord]] = field(default_factory=list)
     unchanged: int = 0
+    layout: str = ""  # how the file was read, in French
 
     @property
     def errors_shown(self) -> list[RowError]:
@@ -61,6 +65,19 @@ class ImportPlan:
         return max(len(self.errors) - ERRORS_SHOWN, 0)
 
     @property
+    def creations_shown(self) -> list[tuple[MerchantRecord, list[tuple[str, str]]]]:
+        """The first merchants to create, each with all its fields (label, value)."""
+        return [(record, record_fields(record)) for record in self.to_create[:PREVIEW_SHOWN]]
+
+    @property
+    def updates_shown(self) -> list[tuple[MerchantRecord, list[FieldChange]]]:
+        """The first merchants to update, each with its changed fields."""
+        return [
+            (record, field_changes(record_of(merchant), record))
+            for merchant, record in self.to_update[:PREVIEW_SHOWN]
+        ]
+
+    @property
     def counts(self) -> dict[str, int]:
         return {
             "created": len(self.to_create),
@@ -70,20 +87,18 @@ class ImportPlan:
 
 
 def plan_import(data: bytes, today: date) -> ImportPlan:
-    """Return the plan for importing the CSV bytes: every error, or the
-    merchants to create and to update (matched by `ref`)."""
-    try:
-        text = decode(data)
-    except NotUtf8 as error:
-        return ImportPlan(errors=[RowError(error.line, "-", str(error))])
-    records, errors = parse_rows(text, today)
-    if errors:
-        return ImportPlan(errors=errors)
+    """Return the plan for importing the CSV bytes (canonical, or as a
+    spreadsheet saved them): every error, or the merchants to create and to
+    update (matched by `ref`)."""
+    parsed = parse_file(data, today)
+    if parsed.errors:
+        return ImportPlan(errors=parsed.errors, layout=parsed.layout)
+    records = parsed.records
     existing: dict[str, Merchant] = {}
     for refs in _chunks([record.ref for record in records]):
         found = db.session.execute(select(Merchant).where(Merchant.ref.in_(refs))).scalars()
         existing.update((merchant.ref, merchant) for merchant in found)
-    plan = ImportPlan()
+    plan = ImportPlan(layout=parsed.layout)
     for record in records:
         merchant = existing.get(record.ref)
         if merchant is None:
@@ -117,10 +132,19 @@ def apply_import(plan: ImportPlan, actor: User | None = None) -> dict[str, int]:
 
 
 def export_csv() -> str:
-    """Return every merchant as CSV text, ordered by ref."""
+    """Return every merchant as canonical CSV text, ordered by ref."""
+    return write_rows(_all_records())
+
+
+def export_excel() -> str:
+    """Return every merchant as "pour Excel" text (to encode as UTF-8), ordered by ref."""
+    return write_excel(_all_records())
+
+
+def _all_records() -> list[MerchantRecord]:
     merchants = db.session.execute(select(Merchant)).scalars().all()
     # Sorted here, not in SQL, so that the order never depends on a collation.
-    return write_rows(record_of(m) for m in sorted(merchants, key=lambda m: m.ref))
+    return [record_of(m) for m in sorted(merchants, key=lambda m: m.ref)]
 
 
 def merchant_count() -> int:

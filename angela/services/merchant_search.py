@@ -1,5 +1,9 @@
 """The staff's view of all merchants: search, filters, sort and pages, and
-the dashboard figures."""
+the dashboard figures.
+
+The search forgives accents, case and word order: each word typed, folded
+like the stored `Merchant.search_key` (`core.french.folded`), must appear in
+the reference, the name or the address."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
-from angela.core import territory
+from angela.core import french, territory
 from angela.core.visibility import DUE_WITHIN_DAYS, public_window
 from angela.core.vocab import TrainingStatus
 from angela.extensions import db
@@ -88,9 +92,9 @@ def dashboard(today: date, valid_months: int) -> dict[str, Any]:
         return db.session.execute(select(func.count(Merchant.id)).where(condition)).scalar_one()
 
     return {
-        "communes": [
-            (commune, public_by_commune.get(commune.code, 0)) for commune in territory.communes()
-        ],
+        "communes": _by_need(
+            [(commune, public_by_commune.get(commune.code, 0)) for commune in territory.communes()]
+        ),
         "public_total": sum(public_by_commune.values()),
         "by_status": [
             (status.value, status.label, by_status.get(status, 0)) for status in TrainingStatus
@@ -101,17 +105,24 @@ def dashboard(today: date, valid_months: int) -> dict[str, Any]:
     }
 
 
+def _by_need(
+    rows: list[tuple[territory.Commune, int]],
+) -> list[tuple[territory.Commune, int]]:
+    """Communes without a public refuge first (the most inhabitants first),
+    then by inhabitants per refuge, the most first: where the network lacks most."""
+
+    def need(row: tuple[territory.Commune, int]) -> tuple[bool, float]:
+        commune, count = row
+        return count > 0, -commune.population / max(count, 1)
+
+    return sorted(rows, key=need)
+
+
 def _filtered(
     query: Select[Any], chosen: MerchantFilter, today: date, valid_months: int
 ) -> Select[Any]:
-    if chosen.text.strip():
-        pattern = f"%{_escape_like(chosen.text.strip().lower())}%"
-        query = query.where(
-            or_(
-                func.lower(Merchant.name).like(pattern, escape=LIKE_ESCAPE),
-                func.lower(Merchant.ref).like(pattern, escape=LIKE_ESCAPE),
-            )
-        )
+    for word in french.folded(chosen.text).split():
+        query = query.where(Merchant.search_key.like(f"%{_escape_like(word)}%", escape=LIKE_ESCAPE))
     if chosen.commune:
         query = query.where(Merchant.commune_code == chosen.commune)
     if chosen.status:

@@ -38,6 +38,7 @@ from angela.core.merchant_csv import MerchantRecord
 from angela.core.vocab import Category, Role, TrainingStatus, Vocabulary
 from angela.services import accounts
 from angela.services.accounts import MAX_PASSWORD_LENGTH
+from angela.staff.hours import HoursRowsField, source_field
 
 Validator = Callable[[FlaskForm, Field], None]
 
@@ -55,14 +56,34 @@ class StaffForm(FlaskForm):  # type: ignore[misc]
 
 
 class LoginForm(StaffForm):
-    email = EmailField("Adresse e-mail", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(
+        "Adresse e-mail",
+        validators=[DataRequired("Saisissez votre adresse e-mail."), Length(max=254)],
+    )
     password = PasswordField(
-        "Mot de passe", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        "Mot de passe",
+        validators=[
+            DataRequired("Saisissez votre mot de passe."),
+            Length(max=MAX_PASSWORD_LENGTH),
+        ],
     )
 
 
 def _choices(vocabulary: type[Vocabulary]) -> list[SelectChoice]:
     return [SelectChoice(code, label) for code, label in vocabulary.choices()]
+
+
+# The empty first choice of a list nothing should be picked in for the person.
+CHOOSE = SelectChoice("", "Choisissez…")
+
+
+class OptionalUnless(Optional):  # type: ignore[misc]
+    """Empty is accepted here, but another field's value may require it (a
+    rule the form checks as a whole): the label does not say « facultatif »."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.field_flags: dict[str, bool] = {}
 
 
 def _sentence(message: str, capital: bool = False) -> str:
@@ -116,18 +137,24 @@ def _optional(name: str) -> list[Validator]:
     return [Optional(), _merchant_field(name)]
 
 
-def _required(name: str, message: str | None = None) -> list[Validator]:
+def _required(name: str, message: str) -> list[Validator]:
     return [DataRequired(message), _merchant_field(name)]
 
 
 class MerchantForm(StaffForm):
     ref = StringField(_label("ref"), validators=_optional("ref"))
-    name = StringField(_label("name"), validators=_required("name"))
+    name = StringField(_label("name"), validators=_required("name", "Saisissez le nom du lieu."))
     category = SelectField(
-        _label("category"), choices=_choices(Category), validators=[InputRequired()]
+        _label("category"),
+        choices=[CHOOSE, *_choices(Category)],
+        validators=[InputRequired("Choisissez le type de lieu.")],
     )
-    address = StringField(_label("address"), validators=_required("address"))
-    postcode = StringField(_label("postcode"), validators=_required("postcode"))
+    address = StringField(
+        _label("address"), validators=_required("address", "Saisissez l'adresse du lieu.")
+    )
+    postcode = StringField(
+        _label("postcode"), validators=_required("postcode", "Saisissez le code postal.")
+    )
     lat = StringField(
         _label("lat"), validators=_required("lat", "Localisez l'adresse ou saisissez la latitude.")
     )
@@ -136,11 +163,22 @@ class MerchantForm(StaffForm):
     )
     citycode = HiddenField()
     phone = StringField(_label("phone"), validators=_optional("phone"))
+    # The hours editor: the source says which input wins; the rows, when
+    # chosen, write the free text before it is checked (hence this order).
+    hours_source = source_field()
+    hours = HoursRowsField(
+        "Horaires, jour par jour", text_field="opening_hours", source_field="hours_source"
+    )
     opening_hours = TextAreaField(_label("opening_hours"), validators=_optional("opening_hours"))
     training_status = SelectField(
-        _label("training_status"), choices=_choices(TrainingStatus), validators=[InputRequired()]
+        _label("training_status"),
+        choices=_choices(TrainingStatus),
+        validators=[InputRequired("Choisissez le statut de formation.")],
     )
-    trained_on = DateField(_label("trained_on"), validators=_optional("trained_on"))
+    # Required for a trained merchant: `validate` says so (schema.cross_field_errors).
+    trained_on = DateField(
+        _label("trained_on"), validators=[OptionalUnless(), _merchant_field("trained_on")]
+    )
     trainer = StringField(_label("trainer"), validators=_optional("trainer"))
     contact_name = StringField(_label("contact_name"), validators=_optional("contact_name"))
     contact_email = EmailField(_label("contact_email"), validators=_optional("contact_email"))
@@ -189,7 +227,11 @@ class MerchantForm(StaffForm):
 
 class TrainingForm(StaffForm):
     trained_on = DateField(
-        "Date de la formation", validators=[InputRequired(), _merchant_field("trained_on")]
+        "Date de la formation",
+        validators=[
+            InputRequired("Saisissez la date de la formation."),
+            _merchant_field("trained_on"),
+        ],
     )
     trainer = StringField(_label("trainer"), validators=_optional("trainer"))
     version = HiddenField()  # the merchant's version the person saw
@@ -200,7 +242,7 @@ class TrainingForm(StaffForm):
 
 class StatusForm(StaffForm):
     reason = TextAreaField(
-        "Motif", validators=[DataRequired("Le motif est obligatoire."), Length(max=1000)]
+        "Motif", validators=[DataRequired("Saisissez le motif."), Length(max=1000)]
     )
     version = HiddenField()  # the merchant's version the person saw
 
@@ -211,7 +253,7 @@ class ActionForm(StaffForm):
 
 class ImportForm(StaffForm):
     file = FileField(
-        "Fichier CSV (UTF-8, 2 Mo au plus)", validators=[FileRequired("Choisissez un fichier.")]
+        "Fichier CSV (2 Mo au plus)", validators=[FileRequired("Choisissez un fichier.")]
     )
 
 
@@ -225,29 +267,44 @@ PROVISIONAL_LABEL = f"Mot de passe provisoire ({accounts.MIN_PASSWORD_LENGTH} ca
 
 
 class UserCreateForm(StaffForm):
-    email = EmailField("Adresse e-mail", validators=[DataRequired(), Length(max=254), _email])
+    email = EmailField(
+        "Adresse e-mail",
+        validators=[
+            DataRequired("Saisissez l'adresse e-mail de la personne."),
+            Length(max=254),
+            _email,
+        ],
+    )
     role = SelectField("Rôle", choices=_choices(Role), default=Role.VIEWER.value)
-    password = PasswordField(PROVISIONAL_LABEL, validators=[DataRequired(), _new_password])
+    password = PasswordField(
+        PROVISIONAL_LABEL,
+        validators=[DataRequired("Saisissez un mot de passe provisoire."), _new_password],
+    )
 
 
 class PasswordResetForm(StaffForm):
     password = PasswordField(
-        "Nouveau mot de passe provisoire", validators=[DataRequired(), _new_password]
+        "Nouveau mot de passe provisoire",
+        validators=[DataRequired("Saisissez un mot de passe provisoire."), _new_password],
     )
 
 
 class PasswordChangeForm(StaffForm):
     current_password = PasswordField(
-        "Mot de passe actuel", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)]
+        "Mot de passe actuel",
+        validators=[
+            DataRequired("Saisissez votre mot de passe actuel."),
+            Length(max=MAX_PASSWORD_LENGTH),
+        ],
     )
     new_password = PasswordField(
         f"Nouveau mot de passe ({accounts.MIN_PASSWORD_LENGTH} caractères au moins)",
-        validators=[DataRequired(), _new_password],
+        validators=[DataRequired("Saisissez un nouveau mot de passe."), _new_password],
     )
     new_password_again = PasswordField(
         "Nouveau mot de passe, une seconde fois",
         validators=[
-            DataRequired(),
+            DataRequired("Saisissez de nouveau le nouveau mot de passe."),
             EqualTo("new_password", "Les deux nouveaux mots de passe ne sont pas identiques."),
         ],
     )
@@ -289,9 +346,14 @@ def _support_field(name: str) -> Validator:
     return check
 
 
+# What an empty required support field says (only the name is required).
+_SUPPORT_MISSING = {"name": "Saisissez le nom du service."}
+
+
 def _support(name: str) -> list[Validator]:
-    required = support.FIELDS[name].required
-    return [DataRequired() if required else Optional(), _support_field(name)]
+    if support.FIELDS[name].required:
+        return [DataRequired(_SUPPORT_MISSING.get(name)), _support_field(name)]
+    return [Optional(), _support_field(name)]
 
 
 def _support_label(name: str) -> str:

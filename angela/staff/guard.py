@@ -1,7 +1,8 @@
 """The guard of the staff face: the session cookie that exists only under
 /staff/, the login it resumes, the role each view declares, the
 provisional-password gate, the gate that sends an administrator without a
-second step to set one up, and the French page for an expired form."""
+second step to set one up, and the French pages for an expired form, a
+refused access and a missing page."""
 
 from __future__ import annotations
 
@@ -39,6 +40,31 @@ SESSION_TOKEN = "staff_token"  # noqa: S105 - the name of a session key
 CSRF_MESSAGE = (
     "Ce formulaire a expiré ou ne vient pas de cette page. Rechargez la page et recommencez."
 )
+
+# The staff pages of refused and missing addresses, whichever blueprint (or
+# none) the address belongs to: what happened, and what to do (errors.py
+# renders them).
+STAFF_ERRORS = {
+    400: (
+        "Demande incomplète",
+        "Cette demande est incomplète ou ne vient pas de cette page. "
+        "Revenez à la page précédente, rechargez-la et recommencez.",
+    ),
+    403: (
+        "Accès refusé",
+        "Votre rôle ne permet pas d'ouvrir cette page ni de faire cette action. "
+        "Si vous en avez besoin pour votre travail, demandez à un administrateur du CIDFF.",
+    ),
+    404: (
+        "Page introuvable",
+        "Cette page n'existe pas, ou plus : le lien est peut-être ancien ou mal recopié, "
+        "ou la fiche a été supprimée. Retrouvez-la depuis la liste des commerçants.",
+    ),
+    405: (
+        "Action impossible",
+        "Cette adresse ne s'utilise pas ainsi. Revenez à la page précédente.",
+    ),
+}
 
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -21,6 +21,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from angela.core import french
 from angela.core.hours import paris_today
 from angela.core.merchant_csv import record_of
 from angela.core.visibility import Visibility, explain
@@ -28,7 +29,8 @@ from angela.core.vocab import AuditAction, Role, TrainingStatus
 from angela.models import Merchant
 from angela.services import accounts, audit, exchange, geocoding, merchants, uploads
 from angela.services import merchant_search as search
-from angela.staff import templating
+from angela.staff import hours as staff_hours
+from angela.staff import spreadsheets, templating
 from angela.staff.forms import (
     HOURS_EXAMPLES,
     ImportConfirmForm,
@@ -52,24 +54,13 @@ STALE_FORM_MESSAGE = (
     "Vérifiez la fiche ci-dessous, puis recommencez."
 )
 
-# The status buttons: URL word → (what the audit log records, button, "X est …").
+# The status buttons: URL word → (what the audit log records, button,
+# "Le lieu « X » est …": "lieu" agrees with every word, whatever the name).
 STATUS_ACTIONS = {
     "suspend": (AuditAction.MERCHANT_SUSPEND, "Suspendre", "suspendu"),
-    "withdraw": (AuditAction.MERCHANT_WITHDRAW, "Retirer du dispositif", "retiré"),
+    "withdraw": (AuditAction.MERCHANT_WITHDRAW, "Retirer du dispositif", "retiré du dispositif"),
     "reinstate": (AuditAction.MERCHANT_REINSTATE, "Rétablir", "rétabli"),
 }
-
-
-@bp.errorhandler(403)
-def forbidden(_error: Exception) -> ResponseReturnValue:
-    message = "Votre rôle ne permet pas cette action. Demandez à un administrateur si besoin."
-    return render_template("staff/error.html", title="Accès refusé", message=message), 403
-
-
-@bp.errorhandler(404)
-def not_found(_error: Exception) -> ResponseReturnValue:
-    message = "Cette page n'existe pas, ou plus."
-    return render_template("staff/error.html", title="Page introuvable", message=message), 404
 
 
 @bp.errorhandler(413)
@@ -115,11 +106,15 @@ def merchant_list_page() -> ResponseReturnValue:
 def merchant_detail(merchant_id: int) -> ResponseReturnValue:
     merchant = _get_or_404(merchant_id)
     today, months = _window()
+    # The full history holds private fields (contact, notes): admins only.
+    # The last status change (when, who, why) is for every role.
     history: list[audit.AuditRow] = []
     if accounts.may(current_user.role, Role.ADMIN):
         history = audit.events(audit.AuditFilter(merchant_id=merchant_id))[0]
     return render_template(
         "staff/merchant_detail.html", merchant=merchant, history=history,
+        last_change=audit.last_status_change(merchant_id),
+        hours_reading=merchant.opening_hours and staff_hours.sentence(merchant.opening_hours),
         visibility=_visibility(merchant, today, months),
         training_form=TrainingForm(formdata=None, trainer=merchant.trainer, trained_on=today),
         status_form=StatusForm(formdata=None), status_actions=STATUS_ACTIONS,
@@ -149,7 +144,9 @@ def merchant_new() -> ResponseReturnValue:
         return _form_page(form, None, field_error=error), 422
     except merchants.ProbableDuplicate as duplicate:
         return _form_page(form, None, duplicates=duplicate.others), 409
-    flash(f"{merchant.name} est enregistré sous la référence {merchant.ref}.", "success")
+    flash(
+        f"Le lieu « {merchant.name} » est enregistré sous la référence {merchant.ref}.", "success"
+    )
     return redirect(url_for("staff.merchant_detail", merchant_id=merchant.id))
 
 
@@ -217,7 +214,7 @@ def training_record(merchant_id: int) -> ResponseReturnValue:
         except merchants.MerchantError as error:
             flash(f"Formation non enregistrée. {error}", "error")
         else:
-            flash(f"Formation du {form.trained_on.data:%d/%m/%Y} enregistrée.", "success")
+            flash(f"Formation du {french.day_text(form.trained_on.data)} enregistrée.", "success")
     return redirect(url_for("staff.merchant_detail", merchant_id=merchant_id))
 
 
@@ -242,7 +239,7 @@ def merchant_status(merchant_id: int, action: str) -> ResponseReturnValue:
         except merchants.EditConflict:
             flash(CONFLICT_MESSAGE, "error")
         else:
-            flash(f"{merchant.name} est {done}.", "success")
+            flash(f"Le lieu « {merchant.name} » est {done}.", "success")
     return redirect(url_for("staff.merchant_detail", merchant_id=merchant_id))
 
 
@@ -300,6 +297,7 @@ def merchants_import_confirm() -> ResponseReturnValue:
 @bp.get("/export.csv")
 @role_required(Role.AGENT)
 def merchants_export() -> ResponseReturnValue:
+    """Every merchant in the canonical format, the same bytes as the command line."""
     filename = f"angela-commercants-{paris_today():%Y-%m-%d}.csv"
     return Response(
         exchange.export_csv(),
@@ -356,3 +354,11 @@ def _form_page(form: MerchantForm, merchant: Merchant | None, **context: Any) ->
         "staff/merchant_form.html", form=form, merchant=merchant, hours_examples=HOURS_EXAMPLES,
         tile_url=current_app.config["TILE_URL"], **context,
     )  # fmt: skip
+
+
+# --- the opening-hours editor's reading (angela/staff/hours.py) --------------
+staff_hours.install(bp)
+
+
+# --- the Excel export, the template and the column guide (angela/staff/spreadsheets.py)
+spreadsheets.install(bp)

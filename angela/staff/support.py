@@ -17,13 +17,10 @@ from angela.services import accounts, audit, support
 from angela.staff import templating
 from angela.staff.forms import SupportServiceForm, VersionForm
 from angela.staff.guard import protect, role_required
-from angela.staff.merchants import forbidden, not_found
 
 bp = Blueprint("support", __name__, url_prefix="/staff/support")
 protect(bp)
 templating.install(bp)
-bp.register_error_handler(403, forbidden)
-bp.register_error_handler(404, not_found)
 
 CONFLICT_MESSAGE = "Ce service a été modifié entre-temps : rien n'a été enregistré."
 DELETED_MESSAGE = "Ce service a été supprimé entre-temps."

@@ -1,17 +1,18 @@
 """What every staff template may use: the vocabularies' labels, the
 communes by code, the merchant field labels, the role check, dates in Paris
-time and phone numbers as people write them. Installed on each staff
-blueprint, so that public templates never see these names."""
+time, phone numbers and stored values as French people write them
+(`core.french`). Installed on each staff blueprint, so that public templates
+never see these names."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Blueprint
 from flask_login import current_user
 
-from angela.core import phones, schema, support, territory
+from angela.core import french, schema, support, territory
 from angela.core.hours import PARIS
 from angela.core.vocab import AuditAction, Category, Role, TrainingStatus
 from angela.services import accounts, mfa
@@ -24,19 +25,31 @@ ACCOUNT_LABELS = {
     "mfa": "Double authentification", "recovery_codes_left": "Codes de secours restants",
 }  # fmt: skip
 # Support services share some field names with merchants; those keep the merchant words.
-FIELD_LABELS = {**support.LABELS, **schema.LABELS, **ACCOUNT_LABELS}
+# The log shows the commune by its name (`core.french`), not its INSEE code.
+FIELD_LABELS = {
+    **support.LABELS, **schema.LABELS, **ACCOUNT_LABELS, "commune_code": "Commune",
+}  # fmt: skip
 
 
 def paris_time(moment: datetime | None, style: str = "") -> str:
-    """Show a stored instant in Paris time (SQLite gives it back without zone)."""
+    """Show a stored instant in Paris time (SQLite gives it back without zone):
+    « 22 novembre 2026 à 14 h 05 », « 22 novembre 2026 » with style "day",
+    ISO 8601 with style "iso" (for `<time datetime>`)."""
     if moment is None:
         return ""
     local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
-    return local.isoformat() if style == "iso" else f"{local:%d/%m/%Y à %H:%M}"
+    if style == "iso":
+        return local.isoformat()
+    return french.day_text(local.date()) if style == "day" else french.moment_text(local)
+
+
+def day_text(day: date | None) -> str:
+    """« 1er décembre 2026 » for a stored date (a training's), "" for none."""
+    return french.day_text(day) if day is not None else ""
 
 
 def phone_text(e164: str | None) -> str:
-    return phones.for_display(e164) if e164 else ""
+    return french.phone_text(e164) if e164 else ""
 
 
 def may(role: str) -> bool:
@@ -61,8 +74,16 @@ def _context() -> dict[str, Any]:
         "must_set_up_second_step": must_set_up_second_step,
         "paris_time": paris_time,
         "phone_text": phone_text,
+        "day_text": day_text,
+        "value_text": french.field_value_text,
         "action_form": ActionForm,
     }
+
+
+def context() -> dict[str, Any]:
+    """Return the staff context, for a staff page rendered outside the staff
+    blueprints (the 404 of an unknown address under /staff/)."""
+    return _context()
 
 
 def install(bp: Blueprint) -> None:

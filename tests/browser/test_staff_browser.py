@@ -36,6 +36,8 @@ def test_register_locate_drag_save_and_the_refuge_is_public(open_staff_page, sta
     page.get_by_label("Nom du lieu").fill("Librairie de l'Hôtel de Ville")
     page.get_by_label("Type de lieu").select_option("shop")
     page.get_by_label("Téléphone (public)").fill("01 64 52 10 00")
+    # The free text of the hours editor (tests/browser/test_hours_editor.py has the rows).
+    page.get_by_label("Texte libre (syntaxe OpenStreetMap)").check()
     page.get_by_label("Horaires d'ouverture").fill("Tu-Sa 09:30-19:00")
     page.get_by_label("Adresse", exact=True).fill("16 rue Paul Doumer")
     page.get_by_label("Code postal").fill("77000")
@@ -120,7 +122,7 @@ def test_the_merchant_list_and_the_empty_form_on_a_laptop(
     expect(page.get_by_label("Latitude")).to_have_value("")
     expect(page.get_by_label("Longitude")).to_have_value("")
     # On a laptop the place and its address stand side by side.
-    place = page.get_by_role("group", name="Le lieu").bounding_box()
+    place = page.get_by_role("group", name="Le lieu", exact=True).bounding_box()
     address = page.get_by_role("group", name="Adresse et position").bounding_box()
     assert place["x"] + place["width"] <= address["x"]
     assert abs(place["y"] - address["y"]) < 1

@@ -5,6 +5,7 @@ dark, with no accessibility violation."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -33,7 +34,9 @@ def test_a_service_the_staff_complete_is_shown_on_the_public_page(
         log_in(staff)
         staff.goto(staff_site.url("/staff/support/new"))
         for label, value in SERVICE.items():
-            staff.get_by_label(label, exact=True).fill(value)
+            # The label, followed by « (facultatif) » on the optional fields.
+            optional = re.compile(rf"^{re.escape(label)}( \(facultatif\))?$")
+            staff.get_by_label(optional).fill(value)
         staff.get_by_role("button", name="Enregistrer").click()
         expect(staff.locator("main")).to_contain_text("Paroles de Femmes – Le Relais")
         for scheme in ("light", "dark"):

@@ -2,6 +2,9 @@
 // national address base), shows the point, and the pin can be dragged; the
 // latitude and longitude fields follow the pin and the pin follows them.
 // Without this script the same button works as a plain form submission.
+// "Utiliser ma position" (registering from inside the shop) puts the
+// device's position in the fields and the pin; it goes nowhere else, and
+// reaches the server only as the merchant's coordinates when the form is saved.
 
 import "../vendor/leaflet/leaflet.js";
 
@@ -16,15 +19,21 @@ function setUp(form) {
   const box = form.querySelector("[data-map]");
   const canvas = form.querySelector("[data-map-canvas]");
   const button = form.querySelector("[data-locate]");
+  const here = form.querySelector("[data-here]");
   let map = null;
   let pin = null;
 
-  const say = (text, isError = false) => {
-    status.textContent = "";
+  // `say` replaces what the status line says; `add` keeps it (the tiles
+  // failing must not hide where the point came from, nor how precise it is).
+  const add = (text, isError = false) => {
     const span = document.createElement("span");
     if (isError) span.className = "error";
     span.textContent = text;
-    status.append(span);
+    status.append(" ", span);
+  };
+  const say = (text, isError = false) => {
+    status.textContent = "";
+    add(text, isError);
   };
 
   const position = () => {
@@ -53,7 +62,7 @@ function setUp(form) {
         .on("tileerror", () => {
           if (!reported) {
             reported = true;
-            say("Le fond de carte ne se charge pas : le repère reste utilisable, ou saisissez les coordonnées.", true);
+            add("Le fond de carte ne se charge pas : le repère reste utilisable, ou saisissez les coordonnées.", true);
           }
         })
         .addTo(map);
@@ -98,6 +107,33 @@ function setUp(form) {
       say("Le service d'adresses est injoignable : placez le point à la main ou saisissez les coordonnées.", true);
     }
   };
+
+  const positionErrors = {
+    1: "Position refusée : autorisez la localisation pour ce site dans le navigateur, ou localisez l'adresse.",
+    2: "Position introuvable pour le moment : localisez l'adresse, ou saisissez les coordonnées.",
+    3: "La position met trop de temps à venir : réessayez près d'une fenêtre, ou localisez l'adresse.",
+  };
+
+  const useMyPosition = () => {
+    say("Recherche de votre position…");
+    navigator.geolocation.getCurrentPosition(
+      ({ coords }) => {
+        lat.value = coords.latitude.toFixed(6);
+        lon.value = coords.longitude.toFixed(6);
+        citycode.value = ""; // the commune comes from the point, not from an address
+        const metres = Math.round(coords.accuracy);
+        say(`Position trouvée (à ${metres} m près). Vérifiez le repère sur l'entrée, déplacez-le si besoin, puis enregistrez.`);
+        show([coords.latitude, coords.longitude]);
+      },
+      (error) => say(positionErrors[error.code] || positionErrors[2], true),
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 },
+    );
+  };
+
+  if (here && globalThis.isSecureContext && "geolocation" in navigator) {
+    here.hidden = false;
+    here.addEventListener("click", useMyPosition);
+  }
 
   button.addEventListener("click", (event) => {
     event.preventDefault();
