@@ -45,7 +45,7 @@ def test_the_csv_columns_are_the_designs_in_its_order():
 
 def test_records_and_refuges_are_projections_of_the_schema():
     assert tuple(f.name for f in fields(MerchantRecord)) == schema.FIELD_NAMES
-    assert tuple(f.name for f in fields(Refuge)) == ("id", *schema.PUBLIC_FIELDS)
+    assert Refuge._fields == ("id", *schema.PUBLIC_FIELDS)
     private = {"trainer", "contact_name", "contact_email", "contact_phone", "notes"}
     assert private.isdisjoint(schema.PUBLIC_FIELDS)
 

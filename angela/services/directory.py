@@ -13,7 +13,6 @@ background and the snapshot is kept on disk too (`services.kept`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -51,7 +50,7 @@ def init_app(app: Flask) -> None:
 
     def build(key: tuple[int, date]) -> Directory:
         revision, today = key
-        return Directory(list(_load_public(today, valid_months)), revision=revision, day=today)
+        return Directory(_load_public(today, valid_months), revision=revision, day=today)
 
     source = Source("directory", Watched.MERCHANTS, _read_key, build, _to_disk, _from_disk)
     app.extensions[EXTENSION_KEY] = Kept(app, source)
@@ -78,7 +77,7 @@ def _to_disk(key: tuple[int, date], kept: Directory) -> dict[str, Any]:
         "revision": key[0],
         "day": key[1].isoformat(),
         "fields": list(REFUGE_FIELDS),
-        "refuges": [[getattr(refuge, name) for name in REFUGE_FIELDS] for refuge in kept.refuges],
+        "refuges": kept.refuges,  # tuples, written as JSON arrays
     }
 
 
@@ -86,11 +85,12 @@ def _from_disk(data: dict[str, Any]) -> tuple[tuple[int, date], Directory]:
     if data["fields"] != list(REFUGE_FIELDS):
         raise ValueError("the refuges' fields changed since it was written")
     key = (int(data["revision"]), date.fromisoformat(data["day"]))
-    refuges = [Refuge(*row) for row in data["refuges"]]
+    refuges = [Refuge._make(row) for row in data["refuges"]]
     return key, Directory(refuges, revision=key[0], day=key[1])
 
 
-def _load_public(today: date, valid_months: int) -> Iterable[Refuge]:
-    rows = db.session.execute(select(*PUBLIC_COLUMNS).where(public_clause(today, valid_months)))
-    for row in rows:
-        yield Refuge(*row)
+def _load_public(today: date, valid_months: int) -> list[Refuge]:
+    # On the connection, not the session: plain rows, without the ORM's
+    # per-row work (a directory may hold tens of thousands of refuges).
+    query = select(*PUBLIC_COLUMNS).where(public_clause(today, valid_months))
+    return [Refuge._make(row) for row in db.session.connection().execute(query).all()]
