@@ -51,8 +51,10 @@ lint: setup
 	# Models and migrations agree (on a throwaway in-memory database).
 	ANGELA_DATABASE_URL=sqlite:// $(FLASK) db check
 
+# In parallel, one worker per core (pytest-xdist), each test file whole on
+# one worker so that its module-wide servers start once.
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 bench: setup
 	$(BIN)/python bench/nearest.py

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from angela import create_app
 from angela.core import territory, totp
@@ -22,8 +22,39 @@ from angela.extensions import db
 from angela.models import Merchant
 from tests.places import MELUN_TOWN_HALL
 
-POSTGRES_URL = os.environ.get("ANGELA_TEST_DATABASE_URL", "")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# `make test` runs the suite in parallel (pytest-xdist): tests empty and
+# refill the schema, so each worker has a database of its own beside the
+# one given (`test_gw0`, `test_gw1`…), created at its first use.
+GIVEN_POSTGRES_URL = os.environ.get("ANGELA_TEST_DATABASE_URL", "")
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_url(url: str) -> str:
+    if not url or not WORKER:
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _worker_url(GIVEN_POSTGRES_URL)
+
+
+def _create_worker_database() -> None:
+    if POSTGRES_URL == GIVEN_POSTGRES_URL:
+        return
+    given = make_url(GIVEN_POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = make_url(POSTGRES_URL).database
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).first()
+            if found is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
 
 
 def skip_or_fail(reason: str) -> None:
@@ -50,6 +81,7 @@ def _postgres_url() -> str:
     if not _postgres_ready:
         engine = create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://", 1))
         try:
+            _create_worker_database()
             with engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
