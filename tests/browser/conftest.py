@@ -100,6 +100,22 @@ def _seed(app: Flask) -> None:
         db.session.commit()
 
 
+def trained_merchant(app: Flask, position: tuple[float, float], **fields: Any) -> Merchant:
+    """Store a merchant trained 30 days ago at `position` in `app`'s database
+    and return it detached (readable after the app context ends)."""
+    lat, lon = position
+    with app.app_context():
+        merchant = Merchant(
+            lat=lat, lon=lon, commune_code=territory.commune_at(lat, lon).code,
+            training_status="trained", trained_on=paris_today() - timedelta(days=30), **fields,
+        )  # fmt: skip
+        db.session.add(merchant)
+        db.session.commit()
+        db.session.refresh(merchant)
+        db.session.expunge(merchant)
+        return merchant
+
+
 class Server:
     def __init__(self, app: Flask, wsgi: BaseWSGIServer):
         self.app, self.wsgi = app, wsgi

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
-from angela.core import territory
-from angela.core.hours import paris_today
 from angela.extensions import db
 from angela.models import Merchant
-from tests.browser.conftest import LAPTOP, PHONE, Server, log_in
+from tests.browser.conftest import LAPTOP, PHONE, Server, log_in, trained_merchant
 from tests.places import LE_MEE_CENTRE
 
 pytestmark = pytest.mark.browser
@@ -78,18 +75,9 @@ def test_register_locate_drag_save_and_the_refuge_is_public(open_staff_page, sta
 @pytest.fixture
 def florist(staff_site: Server) -> Merchant:
     """A trained florist in Le Mée-sur-Seine, in the staff server's database."""
-    lat, lon = LE_MEE_CENTRE
-    with staff_site.app.app_context():
-        merchant = Merchant(
-            **FLORIST, category="shop", postcode="77350", lat=lat, lon=lon,
-            commune_code=territory.commune_at(lat, lon).code, training_status="trained",
-            trained_on=paris_today() - timedelta(days=30),
-        )  # fmt: skip
-        db.session.add(merchant)
-        db.session.commit()
-        db.session.refresh(merchant)
-        db.session.expunge(merchant)
-        return merchant
+    return trained_merchant(
+        staff_site.app, LE_MEE_CENTRE, **FLORIST, category="shop", postcode="77350"
+    )
 
 
 def test_the_merchant_list_and_the_empty_form_on_a_laptop(

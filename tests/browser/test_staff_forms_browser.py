@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +16,9 @@ import pytest
 from playwright.sync_api import expect
 
 from angela.core import territory
-from angela.core.hours import paris_today
-from angela.extensions import db
 from angela.models import Merchant
 from angela.services import accounts
-from tests.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, Server, log_in
+from tests.browser.conftest import LAPTOP, PHONE, SCREENSHOTS, Server, log_in, trained_merchant
 from tests.conftest import STAFF_PASSWORD
 from tests.places import LE_MEE_CENTRE
 
@@ -35,20 +32,12 @@ SHOTS = Path(tempfile.gettempdir(), "shots", "D-errors")
 @pytest.fixture(scope="module")
 def bakery(staff_site: Server) -> Merchant:
     """A public bakery in Le Mée-sur-Seine, and a viewer's account."""
-    lat, lon = LE_MEE_CENTRE
     with staff_site.app.app_context():
         accounts.create_user(VIEWER, STAFF_PASSWORD, "viewer", actor=None)
-        merchant = Merchant(
-            ref="ANG-0900", name="Boulangerie du Mée", category="bakery",
-            address="3 place de la Gare", postcode="77350", lat=lat, lon=lon,
-            commune_code=territory.commune_at(lat, lon).code, training_status="trained",
-            trained_on=paris_today() - timedelta(days=30),
-        )  # fmt: skip
-        db.session.add(merchant)
-        db.session.commit()
-        db.session.refresh(merchant)
-        db.session.expunge(merchant)
-        return merchant
+    return trained_merchant(
+        staff_site.app, LE_MEE_CENTRE, ref="ANG-0900", name="Boulangerie du Mée",
+        category="bakery", address="3 place de la Gare", postcode="77350",
+    )  # fmt: skip
 
 
 @pytest.fixture
