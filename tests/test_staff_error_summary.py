@@ -210,6 +210,23 @@ def test_a_refused_training_or_status_change_opens_the_page_on_the_summary(
     staff_client, make_merchant, path, data, words
 ):
     merchant = make_merchant()
+    answer = staff_client("agent").post(f"/staff/merchants/{merchant.id}/{path}", data=data)
+    assert answer.status_code == 422  # the page again, with what was typed
+    target = "trained_on" if path == "training" else "reason-suspend"
+    assert f'<a href="#{target}">' in answer.text and f'id="{target}"' in answer.text
+
+
+@pytest.mark.parametrize(
+    "path, data, words",
+    [
+        ("training", {"trained_on": "", "version": "1"}, "Saisissez la date de la formation"),
+        ("status/suspend", {"reason": "", "version": "1"}, "motif"),
+    ],
+)
+def test_a_refused_training_or_status_change_is_said_once_in_the_summary(
+    staff_client, make_merchant, path, data, words
+):
+    merchant = make_merchant()
     agent = staff_client("agent")
     page = agent.post(
         f"/staff/merchants/{merchant.id}/{path}", data=data, follow_redirects=True

@@ -214,7 +214,9 @@ def test_training_lifecycle_and_visibility(app, staff_client, today, make_mercha
     assert renewed.status_code == 302
     assert client.get(f"/api/v1/refuges/{merchant.id}").status_code == 200
     no_reason = send("status/suspend", reason="")
-    assert no_reason.status_code == 302 and stored(app, id=merchant.id).training_status == "trained"
+    assert no_reason.status_code == 422 and stored(app, id=merchant.id).training_status == "trained"
+    assert '<a href="#reason-suspend">Saisissez le motif.</a>' in no_reason.text
+    assert 'aria-invalid="true">' in no_reason.text
     send("status/suspend", reason="Plainte reçue")
     assert client.get(f"/api/v1/refuges/{merchant.id}").status_code == 404
     send("status/reinstate", reason="Vérifié")

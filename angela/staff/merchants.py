@@ -104,19 +104,30 @@ def merchant_list_page() -> ResponseReturnValue:
 @bp.get("/merchants/<int:merchant_id>")
 @role_required(Role.VIEWER)
 def merchant_detail(merchant_id: int) -> ResponseReturnValue:
-    merchant = _get_or_404(merchant_id)
+    return _detail_page(_get_or_404(merchant_id))
+
+
+def _detail_page(
+    merchant: Merchant,
+    training_form: TrainingForm | None = None,
+    refused_status: tuple[str, str, str] | None = None,
+) -> str:
+    """The merchant page; with a refused training form, or a refused status
+    change as (action, typed reason, error), their errors lead to their fields."""
     today, months = _window()
     # The full history holds private fields (contact, notes): admins only.
     # The last status change (when, who, why) is for every role.
     history: list[audit.AuditRow] = []
     if accounts.may(current_user.role, Role.ADMIN):
-        history = audit.events(audit.AuditFilter(merchant_id=merchant_id))[0]
+        history = audit.events(audit.AuditFilter(merchant_id=merchant.id))[0]
+    if training_form is None:
+        training_form = TrainingForm(formdata=None, trainer=merchant.trainer, trained_on=today)
     return render_template(
         "staff/merchant_detail.html", merchant=merchant, history=history,
-        last_change=audit.last_status_change(merchant_id),
+        last_change=audit.last_status_change(merchant.id),
         hours_reading=merchant.opening_hours and staff_hours.sentence(merchant.opening_hours),
         visibility=_visibility(merchant, today, months),
-        training_form=TrainingForm(formdata=None, trainer=merchant.trainer, trained_on=today),
+        training_form=training_form, refused_status=refused_status,
         status_form=StatusForm(formdata=None), status_actions=STATUS_ACTIONS,
         trainable=merchant.training_status not in merchants.UNTRAINABLE_STATUSES,
     )  # fmt: skip
@@ -202,8 +213,8 @@ def training_record(merchant_id: int) -> ResponseReturnValue:
     if version is None:
         flash(STALE_FORM_MESSAGE, "error")
     elif not form.validate() or form.trained_on.data is None:
-        for errors in form.errors.values():
-            flash(f"Formation non enregistrée : {' '.join(map(str, errors))}", "error")
+        # Shown again with the typed values, each error leading to its field.
+        return _detail_page(merchant, training_form=form), 422
     else:
         try:
             merchants.record_training(
@@ -230,7 +241,8 @@ def merchant_status(merchant_id: int, action: str) -> ResponseReturnValue:
     if version is None:
         flash(STALE_FORM_MESSAGE, "error")
     elif not form.validate():
-        flash("Indiquez le motif avant de changer le statut.", "error")
+        refused = (action, form.reason.data or "", " ".join(form.reason.errors))
+        return _detail_page(merchant, refused_status=refused), 422
     else:
         try:
             merchants.set_status(
