@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from markupsafe import escape
 from sqlalchemy import select
 
+from angela.core import french
 from angela.extensions import db
 from angela.models import AuditEvent, Merchant
 from tests.fake_ban import fake_ban
@@ -427,7 +428,7 @@ def test_the_badge_gives_the_last_valid_day(app, staff_client, make_merchant, to
     # Public while trained less than 24 months ago: the last day is the eve
     # of the second anniversary.
     last_day = trained_on + relativedelta(years=2) - timedelta(days=1)
-    assert str(escape(f"formation valable jusqu'au {last_day:%d/%m/%Y}")) in page
+    assert str(escape(f"formation valable jusqu'au {french.day_text(last_day)}")) in page
     assert f">{merchant.name}</a>" in page
 
 

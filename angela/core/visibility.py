@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from angela.core.french import day_text
 from angela.core.vocab import TrainingStatus
 
 # A training this close to its end is flagged for renewal.
@@ -50,12 +51,12 @@ def explain(status: str, trained_on: date | None, today: date, valid_months: int
         expires = training_expires_on(trained_on, valid_months)
         due = expires - timedelta(days=DUE_WITHIN_DAYS) <= today
         last_day = expires - timedelta(days=1)
-        return Visibility(True, f"formation valable jusqu'au {last_day:%d/%m/%Y}", due)
+        return Visibility(True, f"formation valable jusqu'au {day_text(last_day)}", due)
     if status != TrainingStatus.TRAINED:
         return Visibility(False, f"statut « {TrainingStatus.of(status).label} »", False)
     if trained_on is None:
         return Visibility(False, "aucune date de formation", False)
     if trained_on > today:
-        return Visibility(False, f"formation datée du {trained_on:%d/%m/%Y}, à venir", False)
+        return Visibility(False, f"formation datée du {day_text(trained_on)}, à venir", False)
     expired = training_expires_on(trained_on, valid_months)
-    return Visibility(False, f"formation expirée le {expired:%d/%m/%Y}", False)
+    return Visibility(False, f"formation expirée le {day_text(expired)}", False)
