@@ -199,13 +199,17 @@ def test_a_refused_account_creation_leads_to_its_fields(staff_client):
     )
 
 
-@pytest.mark.parametrize(
+# A training without its date, a suspension without its reason.
+REFUSED_ACTIONS = pytest.mark.parametrize(
     "path, data, words",
     [
         ("training", {"trained_on": "", "version": "1"}, "Saisissez la date de la formation"),
         ("status/suspend", {"reason": "", "version": "1"}, "motif"),
     ],
 )
+
+
+@REFUSED_ACTIONS
 def test_a_refused_training_or_status_change_opens_the_page_on_the_summary(
     staff_client, make_merchant, path, data, words
 ):
@@ -216,13 +220,7 @@ def test_a_refused_training_or_status_change_opens_the_page_on_the_summary(
     assert f'<a href="#{target}">' in answer.text and f'id="{target}"' in answer.text
 
 
-@pytest.mark.parametrize(
-    "path, data, words",
-    [
-        ("training", {"trained_on": "", "version": "1"}, "Saisissez la date de la formation"),
-        ("status/suspend", {"reason": "", "version": "1"}, "motif"),
-    ],
-)
+@REFUSED_ACTIONS
 def test_a_refused_training_or_status_change_is_said_once_in_the_summary(
     staff_client, make_merchant, path, data, words
 ):
