@@ -58,14 +58,13 @@ def _http_error(error: HTTPException) -> Response:
         code = (error.name or "error").lower().replace(" ", "_")
         return error_response(status, code, _API_MESSAGES.get(status, error.name))
     if request.path.startswith(guard.STAFF_PREFIX) and status in guard.STAFF_ERRORS:
-        return _staff_page(status)
+        return staff_page(status, *guard.STAFF_ERRORS[status])
     return _page(status)
 
 
-def _staff_page(status: int) -> Response:
-    """The staff layout, without the public emergency strip; the staff
-    context is given here, since an unknown address has no blueprint."""
-    title, message = guard.STAFF_ERRORS[status]
+def staff_page(status: int, title: str, message: str) -> Response:
+    """An error in the staff layout, without the public emergency strip; the
+    staff context is given here, since an unknown address has no blueprint."""
     page = render_template(
         "staff/error.html", title=title, message=message, status=status, **templating.context()
     )

@@ -13,12 +13,14 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, request
 from werkzeug.routing import IntegerConverter, Map
 
+from angela import errors
 from angela.core.schema import MAX_ID
 from angela.public.api import error_response
 from angela.public.pages import render_page
+from angela.staff import guard
 
 # The largest id an INTEGER column holds (PostgreSQL, and SQLAlchemy's Integer).
 
@@ -107,8 +109,6 @@ def _strings(body: Any) -> Iterator[tuple[str, str]]:
 def _refused(parameter: str | None, api_message: str) -> Response:
     if request.path.startswith("/api/"):
         return error_response(400, API_CODE, api_message, parameter)
-    if request.path.startswith("/staff/") and request.blueprint is not None:
-        # The staff blueprints give their templates the staff context.
-        page = render_template("staff/error.html", title=TITLE, message=PAGE_MESSAGE)
-        return Response(page, 400, mimetype="text/html")
+    if request.path.startswith(guard.STAFF_PREFIX):
+        return errors.staff_page(400, TITLE, PAGE_MESSAGE)
     return render_page("errors/error.html", 400, title=TITLE, message=PAGE_MESSAGE)
