@@ -1,5 +1,6 @@
 """The stored data: merchants (their columns sized by the merchant schema),
-the support services shown after the danger, and the revision counters
+the reports made about them from the street and the throttle's salted
+counts, the support services shown after the danger, and the revision counters
 that tell every process when its copy is stale; staff accounts, their
 recovery codes, server-side sessions, failed logins and the audit trail."""
 
@@ -29,7 +30,14 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from angela.core import french
 from angela.core.schema import FIELDS
 from angela.core.support import FIELDS as SUPPORT_FIELDS
-from angela.core.vocab import Category, Role, TrainingStatus, Vocabulary
+from angela.core.vocab import (
+    Category,
+    ReportReason,
+    ReportStatus,
+    Role,
+    TrainingStatus,
+    Vocabulary,
+)
 from angela.extensions import db
 
 
@@ -92,6 +100,9 @@ class Merchant(Versioned, db.Model):  # type: ignore[name-defined,misc]
     # search, kept by `_keep_search_key` on every write: the same matches on
     # SQLite and PostgreSQL, without PostgreSQL's optional `unaccent`.
     search_key: Mapped[str] = mapped_column(Text)
+    # The day a staff member last confirmed the details with the merchant
+    # ("Coordonnées vérifiées"), shown publicly as "Vérifié le …".
+    last_checked_on: Mapped[date | None] = mapped_column(Date)
 
     def __repr__(self) -> str:
         return f"<Merchant {self.ref} {self.name!r}>"
@@ -236,6 +247,9 @@ class AuditEvent(db.Model):  # type: ignore[name-defined,misc]
     support_service_id: Mapped[int | None] = mapped_column(
         ForeignKey("support_services.id", ondelete="SET NULL"), index=True
     )
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reports.id", ondelete="SET NULL"), index=True
+    )
 
 
 class ImportUpload(db.Model):  # type: ignore[name-defined,misc]
@@ -249,3 +263,59 @@ class ImportUpload(db.Model):  # type: ignore[name-defined,misc]
     filename: Mapped[str] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Report(Versioned, db.Model):  # type: ignore[name-defined,misc]
+    """A problem with a refuge reported from the street. Nothing that
+    identifies the sender is kept: no address, no position, no browser; the
+    e-mail only when the person asks for an answer. `created_at` is when it
+    reached us, `made_at` when the person made it (earlier when it waited
+    on a phone without network)."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint(_one_of("reason", ReportReason), name="reason"),
+        CheckConstraint(_one_of("status", ReportStatus), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(
+        ForeignKey("merchants.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(16), index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(254))
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), default=ReportStatus.NEW.value, index=True)
+    # The staff's handling: who last moved it, their note, and when it was
+    # resolved or dismissed (the clock of `flask reports purge`).
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    staff_note: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # When the text and e-mail were deleted; the report itself stays counted.
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def __repr__(self) -> str:
+        return f"<Report {self.id} {self.reason} {self.status}>"
+
+
+class ReportSalt(db.Model):  # type: ignore[name-defined,misc]
+    """The random salt of one day, with which a sender's network address is
+    hashed for the report throttle; deleted the next day, after which no
+    stored hash can be tied to an address again."""
+
+    __tablename__ = "report_salts"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReportAttempt(db.Model):  # type: ignore[name-defined,misc]
+    """One report sent (accepted or not), counted per salted address hash
+    across app servers; rows older than a day are deleted."""
+
+    __tablename__ = "report_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender_hash: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,5 +1,6 @@
 """The closed vocabularies of the scheme, each defined once: kinds of place,
-training statuses, staff roles and audit actions, with the French word
+training statuses, staff roles, audit actions and the reasons and states
+of street reports, with the French word
 people read for each code."""
 
 from __future__ import annotations
@@ -95,3 +96,34 @@ class AuditAction(Vocabulary):
     MFA_DISABLE = "mfa_disable", "Double authentification désactivée"
     MFA_RECOVERY_USED = "mfa_recovery_used", "Code de secours utilisé"
     MFA_RESET = "mfa_reset", "Double authentification réinitialisée"
+    MERCHANT_CHECK = "merchant_check", "Coordonnées vérifiées"
+    REPORT_PROGRESS = "report_progress", "Signalement pris en charge"
+    REPORT_RESOLVE = "report_resolve", "Signalement résolu"
+    REPORT_DISMISS = "report_dismiss", "Signalement écarté"
+    REPORTS_PURGE = "reports_purge", "Textes de signalements effacés"
+
+
+class ReportReason(Vocabulary):
+    """Why a person in the street reports a refuge; refused help comes
+    first, as it is a safeguarding signal (`core.reports`)."""
+
+    HELP_REFUSED = "help_refused", "Aide refusée ou mal accueillie"
+    CLOSED = "closed", "Fermé définitivement ou plus partenaire"
+    WRONG_HOURS = "wrong_hours", "Horaires faux"
+    WRONG_PLACE = "wrong_place", "Adresse ou position fausse"
+    OTHER = "other", "Autre problème"
+
+
+class ReportStatus(Vocabulary):
+    """Where a report stands in the staff queue."""
+
+    NEW = "new", "Nouveau"
+    IN_PROGRESS = "in_progress", "En cours"
+    RESOLVED = "resolved", "Résolu"
+    DISMISSED = "dismissed", "Écarté"
+
+    @property
+    def closed(self) -> bool:
+        """Whether the report is done with (its text and e-mail are then
+        kept for a limited time only)."""
+        return self in (ReportStatus.RESOLVED, ReportStatus.DISMISSED)
