@@ -83,6 +83,13 @@ def status_at(hours: OpeningHours, moment: datetime) -> OpenStatus:
         cursor = candidates[-1]
 
 
+def state_at(hours: OpeningHours, moment: datetime) -> bool | None:
+    """Return whether the place is open at `moment` (None when the hours
+    say nothing about it), without looking for the next change."""
+    state = _state(hours, moment.astimezone(UTC))
+    return None if state == State.UNKNOWN else state == State.OPEN
+
+
 def _state(hours: OpeningHours, instant: datetime) -> State:
     # The rules are read on the wall clock, so the state depends on the wall
     # time alone; given as such (naive, in the hours' own zone) because
