@@ -14,7 +14,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from angela.public import api, offline, pages
     from angela.public import support as public_support
     from angela.services import database, directory, support
-    from angela.staff import admin, guard, login, merchants, mfa
+    from angela.staff import admin, guard, login, merchants, mfa, posters
     from angela.staff import support as staff_support
 
     app = Flask(__name__)
@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(merchants.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(staff_support.bp)
+    app.register_blueprint(posters.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

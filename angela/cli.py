@@ -1,11 +1,13 @@
 """Command-line interface: `flask --app angela merchants import|export`, `seed`, `sessions purge`,
-`users create`, `users reset-mfa`, and `db backup|restore` beside Flask-Migrate's `db upgrade`."""
+`users create`, `users reset-mfa`, `reports purge`, and `db backup|restore` beside Flask-Migrate's
+`db upgrade`."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -15,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from angela.core.hours import paris_today
 from angela.core.vocab import Role
-from angela.services import accounts, backup, exchange, mfa, sessions
+from angela.services import accounts, backup, exchange, mfa, report_retention, sessions
 from angela.staff.guard import session_limits, throttle_limits
 
 SEED_FILE = Path(__file__).resolve().parent.parent / "seed" / "merchants.csv"
@@ -146,6 +148,22 @@ def sessions_purge() -> None:
     click.echo(f"purged {purged.sessions} expired sessions, {purged.failures} old failed logins")
 
 
+reports_cli = AppGroup("reports", help="Street reports about refuges.")
+
+
+@reports_cli.command("purge")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Purge as if on this day (YYYY-MM-DD); default: today in Paris.",
+)
+def reports_purge(today: datetime | None) -> None:
+    """Delete the text and e-mail of reports closed more than 12 months ago."""
+    with _database_errors():
+        purged = report_retention.purge(today.date() if today else paris_today())
+    click.echo(f"purged the text and e-mail of {purged} closed reports")
+
+
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
@@ -199,3 +217,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(users_cli)
     app.cli.add_command(sessions_cli)
+    app.cli.add_command(reports_cli)

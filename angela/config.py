@@ -8,6 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from angela.core.posters import check_public_url
+from angela.core.visibility import CHECK_EVERY_MONTHS
+
 DEFAULT_GEOCODER_URL = "https://data.geopf.fr/geocodage"
 DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 DEFAULT_TILE_ATTRIBUTION = (
@@ -37,11 +40,17 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url),
         "TRAINING_VALID_MONTHS": _positive_int(env, "ANGELA_TRAINING_VALID_MONTHS", 24),
+        # A public refuge whose details were not confirmed for this long is
+        # listed on the dashboard ("Coordonnées vérifiées").
+        "CHECK_EVERY_MONTHS": _positive_int(env, "ANGELA_CHECK_EVERY_MONTHS", CHECK_EVERY_MONTHS),
         "INDEX_POLL_SECONDS": _positive_float(env, "ANGELA_INDEX_POLL_SECONDS", 2.0),
         "GEOCODER_URL": env.get("ANGELA_GEOCODER_URL", DEFAULT_GEOCODER_URL),
         "TILE_URL": env.get("ANGELA_TILE_URL", DEFAULT_TILE_URL),
         "TILE_ATTRIBUTION": env.get("ANGELA_TILE_ATTRIBUTION", DEFAULT_TILE_ATTRIBUTION),
         "EXIT_URL": env.get("ANGELA_EXIT_URL", "https://www.google.fr/"),
+        # The public site's address, for the QR codes of posters printed from
+        # a staff server that may sit behind another host; none: this request's.
+        "PUBLIC_URL": _public_url(env),
         # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host.
         "TRUSTED_PROXIES": _count(env, "ANGELA_TRUSTED_PROXIES", 0),
         # Where the public copies (refuges, support list) are kept for a
@@ -55,6 +64,18 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         # The staff session cookie is never sent with public requests.
         "SESSION_COOKIE_PATH": "/staff",
         **_staff_settings(env),
+        **_report_settings(env),
+    }
+
+
+def _report_settings(env: dict[str, str]) -> dict[str, Any]:
+    """Settings of the street reports: how long a form's token lasts, and
+    the throttle (per sender, per refuge, over a window)."""
+    return {
+        "REPORT_TOKEN_MAX_AGE": _positive_int(env, "ANGELA_REPORT_TOKEN_MAX_AGE", 2 * 60 * 60),
+        "REPORTS_PER_SENDER": _positive_int(env, "ANGELA_REPORTS_PER_SENDER", 5),
+        "REPORTS_PER_REFUGE": _positive_int(env, "ANGELA_REPORTS_PER_REFUGE", 5),
+        "REPORT_WINDOW_MINUTES": _positive_int(env, "ANGELA_REPORT_WINDOW_MINUTES", 60),
     }
 
 
@@ -117,6 +138,16 @@ def _positive_int(env: dict[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ConfigurationError(f"{name} must be at least 1.")
     return value
+
+
+def _public_url(env: dict[str, str]) -> str | None:
+    raw = env.get("ANGELA_PUBLIC_URL", "").strip()
+    if not raw:
+        return None
+    try:
+        return check_public_url(raw)
+    except ValueError as error:
+        raise ConfigurationError(f"ANGELA_PUBLIC_URL: {error}, not {raw!r}.") from None
 
 
 def _count(env: dict[str, str], name: str, default: int) -> int:

@@ -19,7 +19,7 @@ from angela import create_app
 from angela.core import territory, totp
 from angela.core.hours import paris_today
 from angela.extensions import db
-from angela.models import Merchant
+from angela.models import Merchant, Report, utcnow
 from tests.places import MELUN_TOWN_HALL
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -171,6 +171,32 @@ def make_merchant(app: Flask, today: date) -> Callable[..., Merchant]:
             db.session.refresh(merchant)
             db.session.expunge(merchant)
         return merchant
+
+    return make
+
+
+@pytest.fixture
+def make_report(app: Flask) -> Callable[..., Report]:
+    """Create and commit a street report about `merchant_id` (made an hour
+    ago, new, about refused help, unless told otherwise); return it."""
+
+    def make(merchant_id: int, **overrides: Any) -> Report:
+        values: dict[str, Any] = {
+            "merchant_id": merchant_id,
+            "reason": "help_refused",
+            "text": "On m'a demandé de partir.",
+            "email": None,
+            "made_at": utcnow() - timedelta(hours=1),
+            "status": "new",
+        }
+        values.update(overrides)
+        with app.app_context():
+            report = Report(**values)
+            db.session.add(report)
+            db.session.commit()
+            db.session.refresh(report)
+            db.session.expunge(report)
+        return report
 
     return make
 

@@ -19,7 +19,7 @@ from tests.places import (
 NEAREST = "/api/v1/refuges/nearest"
 PUBLIC_KEYS = {
     "id", "name", "category", "address", "postcode", "commune", "lat", "lon", "phone",
-    "opening_hours", "open_now", "next_change", "directions_url",
+    "opening_hours", "last_checked_on", "open_now", "next_change", "directions_url",
 }  # fmt: skip
 
 

@@ -16,7 +16,11 @@ from angela.staff import login
 from tests.conftest import STAFF_PASSWORD, log_in
 
 # Placeholders for URL converters when walking the URL map.
-URL_VALUES = {"merchant_id": 1, "user_id": 1, "action": "suspend", "service_id": 1}
+URL_VALUES = {
+    "merchant_id": 1, "user_id": 1, "action": "suspend", "service_id": 1,
+    "report_id": 1, "step": "resolve",
+    "commune_code": "77288",  # Melun, where merchant_and_users' merchant is
+}  # fmt: skip
 # The code step of a login, like the login page, is reached before a session exists.
 PUBLIC_STAFF_ENDPOINTS = {"auth.login", "auth.login_code", "auth.logout", "static"}
 # Every role may change its own password and set up its own second step.
@@ -47,8 +51,8 @@ def walk_staff_urls_to(app, client, location: str) -> None:
 
 
 @pytest.fixture
-def merchant_and_users(make_merchant, make_user):
-    make_merchant()
+def merchant_and_users(make_merchant, make_report, make_user):
+    make_report(make_merchant().id)
     return make_user("admin")
 
 
@@ -365,7 +369,13 @@ def test_public_requests_carry_no_session_even_after_a_staff_login(app, make_use
     client = app.test_client()
     login = log_in(client, make_user("agent"))
     assert "Path=/staff" in login.headers["Set-Cookie"]
-    for path in ("/", "/?commune=77288", "/api/v1/refuges/nearest?lat=48.5&lon=2.6", "/healthz"):
+    for path in (
+        "/",
+        "/?commune=77288",
+        "/api/v1/refuges/nearest?lat=48.5&lon=2.6",
+        "/healthz",
+        "/refuges/1/signaler",
+    ):
         response = client.get(path)
         assert "Set-Cookie" not in response.headers, path
         assert "Cookie" not in response.headers.get("Vary", ""), path

@@ -192,6 +192,34 @@ def test_staff_pages_are_served_apart_from_the_public(front):
     assert '"GET /api/v1/refuges/nearest" 200' in public and "/api/" not in staff
 
 
+def post_report(front: Front, refuge_id: int, source: str) -> tuple[int, str]:
+    """Post a report with a bad token from the loopback address `source`."""
+    answer = request(
+        front,
+        f"{front.https}/refuges/{refuge_id}/signaler",
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+        body=urlencode({"token": "x", "reason": "closed"}).encode(),
+        source=source,
+    )
+    return answer.status, answer.body.decode()
+
+
+def test_a_flood_of_reports_is_refused_by_nginx_before_the_app(front):
+    collection = json.loads(request(front, f"{front.https}/api/v1/refuges").body)
+    refuge_id = collection["features"][0]["id"]
+    answers = [post_report(front, refuge_id, "127.0.0.5") for _ in range(20)]
+    # One, and a burst of five, reach the app (which refuses the bad token).
+    assert [status for status, _ in answers[:6]] == [400] * 6
+    assert {status for status, _ in answers[6:]} == {429}
+    assert "Réessayez dans une minute" in answers[-1][1]
+    # The form itself, and anyone else, are not held back.
+    assert request(front, f"{front.https}/refuges/{refuge_id}/signaler").status == 200
+    assert post_report(front, refuge_id, "127.0.0.6")[0] == 400
+    logs = front.access_log.read_text() + front.error_log.read_text()
+    assert "127.0.0.5" not in logs and "127.0.0.6" not in logs
+
+
 def test_every_placeholder_is_documented_and_rendered():
     template = (DEPLOY / "nginx-angela.conf.template").read_text(encoding="utf-8")
     readme = (DEPLOY / "README.md").read_text(encoding="utf-8")

@@ -35,6 +35,7 @@ CANONICAL_ROWS = [
         "training_status": "trained", "trained_on": "2026-11-22", "trainer": "CIDFF 77",
         "contact_name": "Françoise Lefèvre", "contact_email": "francoise@exemple.fr",
         "contact_phone": "+33612345678", "notes": "Gérante : sonner à l'arrière ; garçon\nau 2e",
+        "last_checked_on": "2026-10-12",
     },
     {
         "ref": "ANG-0002", "name": "Pharmacie du Pont", "category": "pharmacy",
@@ -42,6 +43,7 @@ CANONICAL_ROWS = [
         "lat": str(DAMMARIE_TOWN_HALL[0]), "lon": str(DAMMARIE_TOWN_HALL[1]),
         "phone": "", "opening_hours": "", "training_status": "pending", "trained_on": "",
         "trainer": "", "contact_name": "", "contact_email": "", "contact_phone": "", "notes": "",
+        "last_checked_on": "",
     },
 ]  # fmt: skip
 
@@ -49,7 +51,8 @@ CANONICAL_ROWS = [
 FRENCH_VALUES = {
     "ANG-0001": {"category": "Boulangerie", "lat": "48,539343", "lon": "2,66029",
                  "phone": "01 64 52 00 00", "training_status": "Formé",
-                 "trained_on": "22/11/2026", "contact_phone": "06 12 34 56 78"},
+                 "trained_on": "22/11/2026", "contact_phone": "06 12 34 56 78",
+                 "last_checked_on": "12/10/2026"},
     "ANG-0002": {"category": "pharmacie", "lat": "48,51723", "lon": "2,63947",
                  "training_status": "Formation à venir"},
 }  # fmt: skip
@@ -72,7 +75,7 @@ LABELS = [schema.LABELS[column] for column in COLUMNS]
 # Headers as people retype them: short names, other case, no accents.
 TYPED = ["REFERENCE", "Nom", "Catégorie", "adresse", "code postal", "Latitude", "longitude",
          "Téléphone", "Horaires", "Statut", "Formé le", "Formateur", "Contact", "E-mail",
-         "telephone du contact", "Notes"]  # fmt: skip
+         "telephone du contact", "Notes", "Verifie"]  # fmt: skip
 
 
 def canonical_records():
@@ -397,4 +400,4 @@ def test_the_empty_cells_a_spreadsheet_adds_on_the_right_are_ignored():
 def test_a_value_beyond_the_header_is_still_an_error():
     text = ",".join(COLUMNS) + ",\n" + ",".join(CANONICAL_ROWS[1].values()) + ",en trop\n"
     [error] = parse_file(text.encode(), TODAY).errors
-    assert str(error) == "line 2, column 17: 17 champs au lieu de 16"
+    assert str(error) == "line 2, column 18: 18 champs au lieu de 17"

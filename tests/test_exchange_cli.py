@@ -63,6 +63,7 @@ def row(today: date, number: int, **overrides: str) -> dict[str, str]:
         "contact_email": "",
         "contact_phone": "",
         "notes": "",
+        "last_checked_on": "",
     }
     return {**values, **overrides}
 
@@ -450,6 +451,7 @@ def known_merchants(make_merchant) -> None:
         contact_name="Mme Leroy",
         contact_email="pharmacie.gare@example.fr",
         contact_phone="+33612345678",
+        last_checked_on=date(2025, 9, 30),
     )
     make_merchant(
         ref="ANG-0010",
@@ -478,6 +480,7 @@ def known_merchants(make_merchant) -> None:
         trained_on=date(2024, 11, 2),
         trainer="Équipe CIDFF",
         notes="Entrée côté cour.\nDemander Sarah, gérante.",
+        last_checked_on=date(2024, 12, 1),
     )
     make_merchant(
         ref="ANG-0004",

@@ -356,8 +356,8 @@ def test_a_ref_twice_in_the_file_is_reported_on_the_second_line():
 @pytest.mark.parametrize(
     ("line", "expected"),
     [
-        ("ANG-0002,Trop court", "line 2, column 3: 2 champs au lieu de 16"),
-        (",".join(["x"] * 17), "line 2, column 17: 17 champs au lieu de 16"),
+        ("ANG-0002,Trop court", "line 2, column 3: 2 champs au lieu de 17"),
+        (",".join(["x"] * 18), "line 2, column 18: 18 champs au lieu de 17"),
     ],
 )
 def test_a_row_with_the_wrong_number_of_fields_is_reported(line, expected):
@@ -388,7 +388,8 @@ def test_every_error_of_the_file_is_reported_at_once():
 
 # --- Physical line numbers -----------------------------------------------------
 
-HEADER = ",".join(COLUMNS)
+# The format as it was before `last_checked_on`, which still reads: notes last.
+HEADER = ",".join(column for column in COLUMNS if column != "last_checked_on")
 GOOD_LINE = ",".join(GOOD.values())
 
 
@@ -432,12 +433,17 @@ def test_an_unterminated_quote_is_reported_on_the_line_where_the_row_starts():
 
 
 def test_write_rows_uses_the_canonical_columns_and_plain_values():
-    record = dataclasses.replace(GOOD_RECORD, name='Le "Bar", du Marché', notes="deux\nlignes")
+    record = dataclasses.replace(
+        GOOD_RECORD,
+        name='Le "Bar", du Marché',
+        notes="deux\nlignes",
+        last_checked_on=date(2026, 10, 12),
+    )
     assert write_rows([record]) == (
-        f"{HEADER}\r\n"
+        f"{HEADER},last_checked_on\r\n"
         'ANG-0001,"Le ""Bar"", du Marché",bar,16 rue Paul Doumer,77000,48.539343,2.66029,'
         "'+33199001234,Mo-Sa 09:00-19:00; PH off,trained,2026-01-10,CIDFF 77,Camille Martin,"
-        'camille@example.fr,\'+33612345678,"deux\nlignes"\r\n'
+        'camille@example.fr,\'+33612345678,"deux\nlignes",2026-10-12\r\n'
     )
 
 
@@ -496,7 +502,7 @@ def test_formula_like_values_are_written_quoted_and_read_back():
     line = text.split("\r\n")[1]
     assert line.startswith("ANG-0001,'=1+1,bar,''=1+1,77000,")
     assert ",'@CIDFF,'-," in line
-    assert line.endswith(',"\'- à reformer\n- nouvelle équipe"')
+    assert line.endswith(',"\'- à reformer\n- nouvelle équipe",')  # never checked: empty
     assert parse_rows(text, TODAY) == ([record], [])
 
 
@@ -509,7 +515,7 @@ def test_no_exported_cell_starts_a_formula():
 
 
 def test_write_rows_of_nothing_is_the_header_alone():
-    assert write_rows([]) == HEADER + "\r\n"
+    assert write_rows([]) == HEADER + ",last_checked_on\r\n"
 
 
 # Generated valid records: every value is one the parser would itself produce.

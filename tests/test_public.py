@@ -193,7 +193,9 @@ def test_unknown_refuge_page_is_a_french_404(client):
     assert '<html lang="fr">' in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/", f"/?commune={MELUN}", "/refuges/1", "/refuges/9999"])
+@pytest.mark.parametrize(
+    "path", ["/", f"/?commune={MELUN}", "/refuges/1", "/refuges/9999", "/refuges/1/signaler"]
+)
 def test_public_pages_set_no_cookie_and_carry_security_headers(client, make_merchant, path):
     make_merchant()
     response = client.get(path)

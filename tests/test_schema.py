@@ -17,11 +17,12 @@ from angela.core.vocab import AuditAction, Category, Role, TrainingStatus
 from angela.models import Merchant
 
 TODAY = date(2026, 11, 29)
-# The columns of the merchant CSV, in the order DESIGN.md gives them.
+# The columns of the merchant CSV, in the order DESIGN.md gives them, then
+# `last_checked_on`, appended at the end (issue 10).
 DESIGN_COLUMNS = [
     "ref", "name", "category", "address", "postcode", "lat", "lon", "phone", "opening_hours",
     "training_status", "trained_on", "trainer", "contact_name", "contact_email",
-    "contact_phone", "notes",
+    "contact_phone", "notes", "last_checked_on",
 ]  # fmt: skip
 
 

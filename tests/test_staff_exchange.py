@@ -149,7 +149,8 @@ def test_the_export_keeps_formulas_from_spreadsheets(app, staff_client, make_mer
     text = staff_client("agent").get("/staff/export.csv").text
     line = text.splitlines()[1]
     assert line.startswith('ANG-0001,"\'=HYPERLINK(""http://evil.example"",')
-    assert ",'+33199001234," in line and line.endswith(",'@SUM(A1)")
+    # Never checked: the last column, `last_checked_on`, is empty.
+    assert ",'+33199001234," in line and line.endswith(",'@SUM(A1),")
 
 
 def bad_rows(today, count: int) -> bytes:

@@ -259,11 +259,11 @@ def test_a_stale_training_form_does_not_lift_a_suspension(app, staff_client, tod
     url = f"/staff/merchants/{merchant.id}"
     alices_page = alice.get(url).text  # Alice opens the page to renew the training...
     versions = VERSION_FIELD.findall(alices_page)
-    assert versions == [str(merchant.version)] * 3  # training, suspend, withdraw
+    assert versions == [str(merchant.version)] * 4  # check, training, suspend, withdraw
     bobs_page = bob.get(url).text  # ...Bob suspends the place meanwhile...
     suspended = bob.post(
         f"{url}/status/suspend",
-        data={"reason": "Plainte reçue", "version": VERSION_FIELD.findall(bobs_page)[1]},
+        data={"reason": "Plainte reçue", "version": VERSION_FIELD.findall(bobs_page)[2]},
     )
     assert suspended.status_code == 302
     late = alice.post(  # ...then Alice's form arrives.
@@ -283,6 +283,7 @@ STATE_FORMS = [
     ("status/suspend", {"reason": "Plainte reçue"}, "trained"),
     ("status/withdraw", {"reason": "Fermeture"}, "trained"),
     ("status/reinstate", {"reason": "Vérifié"}, "suspended"),
+    ("check", {}, "trained"),
 ]
 
 

@@ -6,13 +6,14 @@ the JavaScript side, so neither can drift alone."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from angela.core import territory
+from angela.core.french import checked_text
 from angela.core.hours import OpenStatus, describe
 from angela.core.phones import for_display
 from angela.core.refuges import Refuge
@@ -42,6 +43,7 @@ def test_the_table_names_each_case_once():
         assert len(names) == len(set(names)), table
     assert set(TWINS) == {
         "walk_text", "describe_status", "phone_text", "open_first", "any_open", "directions_url",
+        "checked_text",
     }  # fmt: skip
 
 
@@ -89,3 +91,9 @@ def test_directions_url(case):
         opening_hours=None,
     )
     assert directions_url(refuge) == case["expected"]
+
+
+@pytest.mark.parametrize("case", cases("checked_text"))
+def test_checked_text(case):
+    day = date.fromisoformat(case["day"]) if case["day"] else None
+    assert checked_text(day) == case["expected"]

@@ -41,6 +41,12 @@ _ACCEPTS: dict[str, tuple[str, str]] = {
     "contact_email": ("adresse e-mail", "camille@exemple.fr"),
     "contact_phone": ("numéro français, avec ou sans espaces", "06 12 34 56 78"),
     "notes": ("texte libre, retours à la ligne permis ; jamais public", "Sonner à l'interphone"),
+    "last_checked_on": (
+        "date JJ/MM/AAAA (ou AAAA-MM-JJ), pas dans le futur : le dernier jour où l'équipe a "
+        "confirmé avec le lieu son adresse, ses horaires et son téléphone ; montrée au public "
+        "« Vérifié le … » ; sans cette colonne, les dates déjà enregistrées restent",
+        "12/10/2026",
+    ),
 }
 if tuple(_ACCEPTS) != schema.CSV_COLUMNS:
     raise RuntimeError("the column guide must describe every CSV column, in order")

@@ -17,7 +17,7 @@ import phonenumbers
 
 from angela.core import phones, territory
 from angela.core.hours import MONTHS
-from angela.core.vocab import Category, Role, TrainingStatus, Vocabulary
+from angela.core.vocab import Category, ReportStatus, Role, TrainingStatus, Vocabulary
 
 MISSING = "—"
 # The fields, of every audited kind (merchant, account, support service),
@@ -26,9 +26,10 @@ _VOCABULARIES: dict[str, type[Vocabulary]] = {
     "category": Category,
     "training_status": TrainingStatus,
     "role": Role,
+    "report_status": ReportStatus,
 }
 _PHONES = frozenset({"phone", "contact_phone"})
-_DATES = frozenset({"trained_on"})
+_DATES = frozenset({"trained_on", "last_checked_on"})
 _DEGREES = frozenset({"lat", "lon"})
 
 
@@ -36,6 +37,13 @@ def day_text(day: date) -> str:
     """Return « 22 novembre 2026 », with « 1er » for the first of the month."""
     number = "1er" if day.day == 1 else str(day.day)
     return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def checked_text(day: date | None) -> str | None:
+    """Return « Vérifié le 12 octobre 2026 », what the public reads of a
+    merchant's last check, or None when it was never checked (words.js
+    `checkedText` is its twin)."""
+    return f"Vérifié le {day_text(day)}" if day is not None else None
 
 
 def time_text(moment: datetime) -> str:

@@ -33,6 +33,11 @@ from angela.core import schema, spreadsheet, territory
 
 COLUMNS = schema.CSV_COLUMNS
 REQUIRED = frozenset(field.name for field in schema.MERCHANT_FIELDS if field.required)
+# Columns added to the format after files were made without them: a file
+# that lacks one leaves its stored values as they are (services.exchange),
+# where any other absent column reads as empty. Re-importing last year's
+# file must not erase every "vérifié le" date the staff recorded since.
+KEPT_WHEN_ABSENT = frozenset({"last_checked_on"})
 
 # What a spreadsheet takes for the start of a formula, and the values that
 # get a protecting quote: any run of quotes (maybe none) then one of them.
@@ -68,6 +73,8 @@ class MerchantRecord:
     contact_email: str | None
     contact_phone: str | None
     notes: str | None
+    # Last and with a default: set by its own staff action, not by the form.
+    last_checked_on: date | None = None
 
 
 RECORD_FIELDS = tuple(field.name for field in fields(MerchantRecord))
@@ -99,6 +106,9 @@ class Parsed:
     records: list[MerchantRecord]
     errors: list[RowError]
     layout: str
+    # The KEPT_WHEN_ABSENT columns the file does not have: their values in
+    # `records` are None and mean "leave the stored value".
+    kept: frozenset[str] = frozenset()
 
 
 def parse_file(data: bytes, today: date) -> Parsed:
@@ -109,13 +119,13 @@ def parse_file(data: bytes, today: date) -> Parsed:
     except spreadsheet.Unreadable as error:
         return Parsed([], [RowError(error.line, "-", str(error))], "")
     separator = spreadsheet.separator_of(decoded.text)
-    records, errors, french = _parse(decoded.text, today, separator)
+    records, errors, french, present = _parse(decoded.text, today, separator)
     headers = "en français" if french else "du format d'échange"
     layout = (
         f"Fichier lu : séparateur {spreadsheet.SEPARATORS[separator]}, "
         f"encodage {decoded.encoding}, en-têtes {headers}."
     )
-    return Parsed(records, errors, layout)
+    return Parsed(records, errors, layout, KEPT_WHEN_ABSENT - present)
 
 
 def escape_cell(value: str) -> str:
@@ -135,7 +145,9 @@ def parse_rows(
     """Return the records of a CSV text and every error found; records are
     meaningful only when there is no error. The separator is the header's
     (comma or semicolon) unless given."""
-    records, errors, _french = _parse(text, today, separator or spreadsheet.separator_of(text))
+    records, errors, _french, _present = _parse(
+        text, today, separator or spreadsheet.separator_of(text)
+    )
     return records, errors
 
 
@@ -186,8 +198,9 @@ def _format(value: object) -> str:
 
 def _parse(
     text: str, today: date, separator: str
-) -> tuple[list[MerchantRecord], list[RowError], bool]:
-    """Return the records, the errors, and whether the headers were French."""
+) -> tuple[list[MerchantRecord], list[RowError], bool, frozenset[str]]:
+    """Return the records, the errors, whether the headers were French, and
+    the canonical columns the header names."""
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     errors: list[RowError] = []
@@ -199,6 +212,7 @@ def _parse(
             [],
             [RowError(1, "-", "le fichier est vide : il faut au moins la ligne d'en-tête")],
             False,
+            frozenset(),
         )
     header = spreadsheet.without_empty_tail([name.strip() for name in header_row[1]])
     columns = [spreadsheet.column_of(name) for name in header]
@@ -206,9 +220,10 @@ def _parse(
     names = {column: name for name, column in zip(header, columns, strict=True) if column}
     for column in COLUMNS:  # a column absent from the file is named as its neighbours are
         names.setdefault(column, schema.LABELS[column] if french else column)
+    present = frozenset(column for column in columns if column)
     errors.extend(_header_errors(header, columns, names))
     if errors:
-        return [], errors, french
+        return [], errors, french, present
     first_line: dict[str, int] = {}
     for line, values in rows:
         if not any(value.strip() for value in values):
@@ -229,7 +244,7 @@ def _parse(
             continue
         first_line[record.ref] = line
         records.append(record)
-    return records, errors, french
+    return records, errors, french, present
 
 
 def _rows_with_lines(

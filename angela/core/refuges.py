@@ -30,6 +30,7 @@ class Refuge(NamedTuple):
     lon: float
     phone: str | None
     opening_hours: str | None
+    last_checked_on: date | None = None
 
 
 REFUGE_FIELDS: tuple[str, ...] = Refuge._fields

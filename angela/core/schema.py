@@ -172,6 +172,10 @@ MERCHANT_FIELDS: tuple[Field, ...] = (
     Field("contact_email", "E-mail du contact", 254, _email),
     Field("contact_phone", "Téléphone du contact", 20, _phone, max_input=_ANY),
     Field("notes", "Notes internes", 5000),
+    # The day a staff member last confirmed the address, hours and phone with
+    # the merchant: public ("Vérifié le …"), and the CSV's last column, so
+    # that files made before it existed keep their layout.
+    Field("last_checked_on", "Vérifié le", 10, _past_date, public=True, max_input=_ANY),
 )
 FIELDS: Mapping[str, Field] = {field.name: field for field in MERCHANT_FIELDS}
 FIELD_NAMES = tuple(FIELDS)

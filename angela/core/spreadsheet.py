@@ -134,6 +134,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "contact_name": ("Contact",),
     "contact_email": ("E-mail",),
     "notes": ("Notes",),
+    "last_checked_on": ("Vérifié", "Vérifiée le", "Dernière vérification"),
 }
 
 
@@ -226,6 +227,7 @@ _READERS = {
     "category": _word_reader(Category, "type de lieu", {}),
     "training_status": _word_reader(TrainingStatus, "statut", STATUS_ALIASES),
     "trained_on": _day,
+    "last_checked_on": _day,
     "lat": _degrees(90),
     "lon": _degrees(180),
 }

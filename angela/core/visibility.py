@@ -14,6 +14,9 @@ from angela.core.vocab import TrainingStatus
 
 # A training this close to its end is flagged for renewal.
 DUE_WITHIN_DAYS = 60
+# A public refuge's details are confirmed with it at least this often
+# (ANGELA_CHECK_EVERY_MONTHS).
+CHECK_EVERY_MONTHS = 6
 
 
 def public_window(today: date, valid_months: int) -> tuple[date, date]:
@@ -21,6 +24,13 @@ def public_window(today: date, valid_months: int) -> tuple[date, date]:
     is strictly after `after` (less than `valid_months` ago) and not later than
     `until` (today: a training in the future has not happened)."""
     return today - relativedelta(months=valid_months), today
+
+
+def check_due_on_or_before(today: date, check_months: int) -> date:
+    """Return the last check date that is now due again: a public refuge
+    checked on or before it (or never) is to be checked."""
+    due: date = today - relativedelta(months=check_months)
+    return due
 
 
 def is_public(status: str, trained_on: date | None, today: date, valid_months: int) -> bool:

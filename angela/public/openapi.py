@@ -37,6 +37,16 @@ _REFUGE_PROPERTIES: dict[str, Any] = {
     "lon": {"type": "number", "minimum": -180, "maximum": 180},
     "phone": _nullable({"type": "string", "pattern": "^\\+33[1-9][0-9]{8}$"}),
     "opening_hours": _nullable({"type": "string"}),
+    "last_checked_on": _nullable(
+        {
+            "type": "string",
+            "format": "date",
+            "description": (
+                "The last day (Europe/Paris) the staff confirmed the address, hours and phone "
+                "with the place; null when never. Shown as « Vérifié le 12 octobre 2026 »."
+            ),
+        }
+    ),
     "open_now": _nullable({"type": "boolean"}),
     "next_change": _nullable({"type": "string", "format": "date-time"}),
     "directions_url": {

@@ -19,9 +19,10 @@ from flask.typing import ResponseReturnValue
 
 from angela import assets
 from angela.core import hours, territory
-from angela.core.vocab import Category
+from angela.core.reports import MAX_TEXT as REPORT_MAX_TEXT
+from angela.core.vocab import Category, ReportReason
 from angela.extensions import csrf
-from angela.public import addresses, listings, presenters
+from angela.public import addresses, listings, presenters, reports
 from angela.services import directory as refuge_directory
 
 bp = Blueprint("public", __name__)
@@ -117,9 +118,16 @@ def _render(template: str, **context: Any) -> bytes:
         template,
         communes=territory.communes(),
         categories=Category.labels(),
+        # The inline report form's words and limit (public/_report_form.html).
+        report_reasons=ReportReason.choices(),
+        report_max_text=REPORT_MAX_TEXT,
         exit_url=config["EXIT_URL"],
         tile_url=config["TILE_URL"],
         tile_attribution=config["TILE_ATTRIBUTION"],
         boundary_attribution=territory.ATTRIBUTION,
         **context,
     ).encode()
+
+
+# After render_page, which the report pages share.
+reports.install(bp, render_page)

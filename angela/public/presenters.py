@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from angela import assets
-from angela.core import hours, phones, snapshot, territory
+from angela.core import french, hours, phones, snapshot, territory
 from angela.core.refuges import Directory, Refuge
 from angela.core.vocab import Category
 from angela.core.walking import from_centre_text, walk_text, walking_minutes
@@ -84,6 +84,7 @@ def _fixed_json(refuge: Refuge, with_position: bool) -> dict[str, Any]:
     body.update(
         phone=refuge.phone,
         opening_hours=refuge.opening_hours,
+        last_checked_on=refuge.last_checked_on.isoformat() if refuge.last_checked_on else None,
         open_now=None,
         next_change=None,
         directions_url=directions_url(refuge),
@@ -147,6 +148,7 @@ def card(
         category_label=Category.of(refuge.category).label,
         status_text=hours.describe(status, now),
         phone_display=phones.for_display(refuge.phone) if refuge.phone else None,
+        checked_text=french.checked_text(refuge.last_checked_on),
     )
     if distance_m is not None:
         with_distance(body, distance_m)

@@ -14,7 +14,7 @@ from sqlalchemy import Select, select
 
 from angela.core.vocab import AuditAction
 from angela.extensions import db
-from angela.models import AuditEvent, Merchant, SupportService, User
+from angela.models import AuditEvent, Merchant, Report, SupportService, User
 from angela.services.pagination import paginate
 
 if TYPE_CHECKING:
@@ -64,17 +64,25 @@ def record(
     target_user_id: int | None = None,
     reason: str | None = None,
     support_service: SupportService | None = None,
+    report: Report | None = None,
 ) -> AuditEvent:
-    """Add an event to the session (flushed merchants and services only: they need an id)."""
+    """Add an event to the session (flushed merchants and services only: they need an id).
+    A report's event names its merchant too, without a merchant version:
+    handling a report does not change the merchant."""
+    if report is not None and merchant is None:
+        merchant_id: int | None = report.merchant_id
+    else:
+        merchant_id = merchant.id if merchant is not None else None
     event = AuditEvent(
         action=action.value,
         actor_id=actor.id if isinstance(actor, User) else None,
-        merchant_id=merchant.id if merchant is not None else None,
+        merchant_id=merchant_id,
         merchant_version=merchant.version if merchant is not None else None,
         target_user_id=target_user_id,
         reason=reason,
         changes=changes,
         support_service_id=support_service.id if support_service is not None else None,
+        report_id=report.id if report is not None else None,
     )
     db.session.add(event)
     return event

@@ -77,15 +77,24 @@ def _to_disk(key: tuple[int, date], kept: Directory) -> dict[str, Any]:
         "revision": key[0],
         "day": key[1].isoformat(),
         "fields": list(REFUGE_FIELDS),
-        "refuges": kept.refuges,  # tuples, written as JSON arrays
+        # Tuples, written as JSON arrays; the check date as ISO text.
+        "refuges": [_with_iso_day(refuge) for refuge in kept.refuges],
     }
+
+
+def _with_iso_day(refuge: Refuge) -> tuple[Any, ...]:
+    day = refuge.last_checked_on
+    return (*refuge[:-1], day.isoformat() if day else None)
 
 
 def _from_disk(data: dict[str, Any]) -> tuple[tuple[int, date], Directory]:
     if data["fields"] != list(REFUGE_FIELDS):
         raise ValueError("the refuges' fields changed since it was written")
     key = (int(data["revision"]), date.fromisoformat(data["day"]))
-    refuges = [Refuge._make(row) for row in data["refuges"]]
+    refuges = [
+        Refuge._make((*row[:-1], date.fromisoformat(row[-1]) if row[-1] else None))
+        for row in data["refuges"]
+    ]
     return key, Directory(refuges, revision=key[0], day=key[1])
 
 

@@ -6,7 +6,7 @@ so that no statement grows with the file)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, TypeVar
 
@@ -103,7 +103,11 @@ def plan_import(data: bytes, today: date) -> ImportPlan:
         merchant = existing.get(record.ref)
         if merchant is None:
             plan.to_create.append(record)
-        elif record_of(merchant) != record:
+            continue
+        # A column the file lacks (see KEPT_WHEN_ABSENT) keeps the stored value.
+        kept = {name: getattr(merchant, name) for name in parsed.kept}
+        record = replace(record, **kept) if kept else record
+        if record_of(merchant) != record:
             plan.to_update.append((merchant, record))
         else:
             plan.unchanged += 1

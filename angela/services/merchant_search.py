@@ -16,7 +16,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from angela.core import french, territory
-from angela.core.visibility import DUE_WITHIN_DAYS, public_window
+from angela.core.visibility import (
+    CHECK_EVERY_MONTHS,
+    DUE_WITHIN_DAYS,
+    check_due_on_or_before,
+    public_window,
+)
 from angela.core.vocab import TrainingStatus
 from angela.extensions import db
 from angela.models import Merchant
@@ -24,6 +29,8 @@ from angela.services.directory import public_clause
 from angela.services.pagination import paginate
 
 PAGE_SIZE = 25
+# Public refuges to check listed on the dashboard; the merchant list has the rest.
+DUE_CHECKS_SHOWN = 20
 # The wildcard characters of LIKE, and the character that escapes them.
 LIKE_ESCAPE = "\\"
 TRAINING_FILTERS = {
@@ -32,6 +39,7 @@ TRAINING_FILTERS = {
     "no_hours": "Sans horaires",
     "public": "Visibles du public",
     "hidden": "Invisibles du public",
+    "unchecked": "Coordonnées à vérifier",
 }
 SORTS = {
     "ref": (Merchant.ref,),
@@ -60,9 +68,14 @@ class MerchantPage:
     pages: int
 
 
-def search(chosen: MerchantFilter, today: date, valid_months: int) -> MerchantPage:
+def search(
+    chosen: MerchantFilter,
+    today: date,
+    valid_months: int,
+    check_months: int = CHECK_EVERY_MONTHS,
+) -> MerchantPage:
     """Return the page of merchants matching the filter, in the chosen order."""
-    query = _filtered(select(Merchant), chosen, today, valid_months)
+    query = _filtered(select(Merchant), chosen, today, valid_months, check_months)
     order = SORTS.get(chosen.sort, SORTS["ref"])
     found = paginate(query.order_by(*order), chosen.page, PAGE_SIZE)
     return MerchantPage([row[0] for row in found.rows], found.total, found.page, found.pages)
@@ -105,6 +118,20 @@ def dashboard(today: date, valid_months: int) -> dict[str, Any]:
     }
 
 
+def due_checks(today: date, valid_months: int, check_months: int) -> tuple[list[Merchant], int]:
+    """Return the first `DUE_CHECKS_SHOWN` public refuges whose details were
+    not confirmed for `check_months` months, never checked first, then the
+    oldest check first; and how many there are in all."""
+    condition = _unchecked(today, valid_months, check_months)
+    total = db.session.execute(select(func.count(Merchant.id)).where(condition)).scalar_one()
+    # "IS NOT NULL" sorts false first: never checked, on every database.
+    order = (Merchant.last_checked_on.is_not(None), Merchant.last_checked_on, Merchant.ref)
+    shown = db.session.execute(
+        select(Merchant).where(condition).order_by(*order).limit(DUE_CHECKS_SHOWN)
+    ).scalars()
+    return list(shown), total
+
+
 def _by_need(
     rows: list[tuple[territory.Commune, int]],
 ) -> list[tuple[territory.Commune, int]]:
@@ -119,7 +146,7 @@ def _by_need(
 
 
 def _filtered(
-    query: Select[Any], chosen: MerchantFilter, today: date, valid_months: int
+    query: Select[Any], chosen: MerchantFilter, today: date, valid_months: int, check_months: int
 ) -> Select[Any]:
     for word in french.folded(chosen.text).split():
         query = query.where(Merchant.search_key.like(f"%{_escape_like(word)}%", escape=LIKE_ESCAPE))
@@ -133,6 +160,7 @@ def _filtered(
         "no_hours": _no_hours,
         "public": lambda: public_clause(today, valid_months),
         "hidden": lambda: ~public_clause(today, valid_months),
+        "unchecked": lambda: _unchecked(today, valid_months, check_months),
     }
     if chosen.training in conditions:
         query = query.where(conditions[chosen.training]())
@@ -150,6 +178,18 @@ def _due(today: date, valid_months: int) -> ColumnElement[bool]:
 def _expired(today: date, valid_months: int) -> ColumnElement[bool]:
     after, _until = public_window(today, valid_months)
     return and_(Merchant.training_status == TrainingStatus.TRAINED, Merchant.trained_on <= after)
+
+
+def _unchecked(today: date, valid_months: int, check_months: int) -> ColumnElement[bool]:
+    # Only public refuges: what the public reads must be true; the others
+    # are checked when they are trained again.
+    return and_(
+        public_clause(today, valid_months),
+        or_(
+            Merchant.last_checked_on.is_(None),
+            Merchant.last_checked_on <= check_due_on_or_before(today, check_months),
+        ),
+    )
 
 
 def _no_hours() -> ColumnElement[bool]:

@@ -1,6 +1,6 @@
 """Staff use-cases on one merchant: register, edit (optimistic locking),
-record a training, suspend, withdraw, reinstate. Each change is written to
-the audit log in the same transaction."""
+record a training, suspend, withdraw, reinstate, confirm its details. Each
+change is written to the audit log in the same transaction."""
 
 from __future__ import annotations
 
@@ -150,7 +150,21 @@ def update(
     ref = data.ref or merchant.ref
     if ref != merchant.ref and _ref_taken(ref):
         raise MerchantError("ref", f"La référence {ref} est déjà utilisée.")
-    return _change(merchant, AuditAction.MERCHANT_UPDATE, actor, _values(data, ref, commune.code))
+    values = _values(data, ref, commune.code)
+    # The check date is a confirmation with the merchant (`confirm_details`),
+    # not something the form says: editing the form leaves it as it is.
+    del values["last_checked_on"]
+    return _change(merchant, AuditAction.MERCHANT_UPDATE, actor, values)
+
+
+def confirm_details(merchant_id: int, version: int, today: date, actor: User) -> Merchant:
+    """Record that the staff confirmed the address, hours and phone with the
+    merchant as it was at `version`: checked on `today` (Europe/Paris).
+
+    Raises EditConflict when it changed since.
+    """
+    merchant = _at_version(merchant_id, version)
+    return _change(merchant, AuditAction.MERCHANT_CHECK, actor, {"last_checked_on": today})
 
 
 # A training would silently lift these statuses: the staff reinstate first.

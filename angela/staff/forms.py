@@ -36,7 +36,7 @@ from angela.core import phones, schema, support, territory
 from angela.core.hours import paris_today
 from angela.core.merchant_csv import MerchantRecord
 from angela.core.vocab import Category, Role, TrainingStatus, Vocabulary
-from angela.services import accounts
+from angela.services import accounts, report_queue
 from angela.services.accounts import MAX_PASSWORD_LENGTH
 from angela.staff.hours import HoursRowsField, source_field
 
@@ -203,7 +203,8 @@ class MerchantForm(StaffForm):
         code is the address service's hint, or empty."""
         today = paris_today()
         values: dict[str, Any] = {}
-        for name in schema.CSV_COLUMNS:
+        # The check date is not on the form: "Coordonnées vérifiées" sets it.
+        for name in (name for name in schema.CSV_COLUMNS if name != "last_checked_on"):
             text = _as_text(getattr(self, name).data)
             # Empty optional fields (a reference to generate) are None.
             values[name] = schema.FIELDS[name].parse(text, today) if text else None
@@ -247,8 +248,30 @@ class StatusForm(StaffForm):
     version = HiddenField()  # the merchant's version the person saw
 
 
+class ReportStepForm(StaffForm):
+    """A step on a street report: the staff note (required to dismiss,
+    which the report queue checks) and the report's version the person saw."""
+
+    note = TextAreaField(
+        "Note de l'équipe",
+        validators=[
+            Length(
+                max=report_queue.NOTE_MAX_LENGTH,
+                message=f"La note fait au plus {report_queue.NOTE_MAX_LENGTH} caractères.",
+            )
+        ],
+    )
+    version = HiddenField()
+
+
 class ActionForm(StaffForm):
     """A button that changes something: only the CSRF token."""
+
+
+class CheckForm(StaffForm):
+    """The "Coordonnées vérifiées" button: the CSRF token and the version."""
+
+    version = HiddenField()  # the merchant's version the person saw
 
 
 class ImportForm(StaffForm):

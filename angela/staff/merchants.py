@@ -29,10 +29,11 @@ from angela.core.vocab import AuditAction, Role, TrainingStatus
 from angela.models import Merchant
 from angela.services import accounts, audit, exchange, geocoding, merchants, uploads
 from angela.services import merchant_search as search
+from angela.staff import checks, reports, spreadsheets, templating
 from angela.staff import hours as staff_hours
-from angela.staff import spreadsheets, templating
 from angela.staff.forms import (
     HOURS_EXAMPLES,
+    CheckForm,
     ImportConfirmForm,
     ImportForm,
     MerchantForm,
@@ -77,7 +78,10 @@ def _window() -> tuple[date, int]:
 @role_required(Role.VIEWER)
 def dashboard() -> ResponseReturnValue:
     figures = search.dashboard(*_window())
-    return render_template("staff/dashboard.html", figures=figures)
+    return render_template(
+        "staff/dashboard.html", figures=figures, report_figures=reports.dashboard_figures(),
+        **checks.dashboard_figures(*_window()),
+    )  # fmt: skip
 
 
 @bp.get("/merchants", endpoint="merchant_list")
@@ -93,10 +97,13 @@ def merchant_list_page() -> ResponseReturnValue:
         page=args.get("page", 1, type=int) or 1,
     )
     today, months = _window()
-    page = search.search(chosen, today, months)
+    page = search.search(
+        chosen, today, months, check_months=current_app.config["CHECK_EVERY_MONTHS"]
+    )
     badges = {m.id: _visibility(m, today, months) for m in page.merchants}
     return render_template(
         "staff/merchant_list.html", page=page, chosen=chosen, badges=badges,
+        visits=reports.visit_flags(),
         filters=search.TRAINING_FILTERS, sorts=search.SORTS,
     )  # fmt: skip
 
@@ -125,10 +132,12 @@ def _detail_page(
     return render_template(
         "staff/merchant_detail.html", merchant=merchant, history=history,
         last_change=audit.last_status_change(merchant.id),
+        **reports.merchant_figures(merchant.id),
         hours_reading=merchant.opening_hours and staff_hours.sentence(merchant.opening_hours),
         visibility=_visibility(merchant, today, months),
         training_form=training_form, refused_status=refused_status,
         status_form=StatusForm(formdata=None), status_actions=STATUS_ACTIONS,
+        check_form=CheckForm(formdata=None),
         trainable=merchant.training_status not in merchants.UNTRAINABLE_STATUSES,
     )  # fmt: skip
 
@@ -374,3 +383,10 @@ staff_hours.install(bp)
 
 # --- the Excel export, the template and the column guide (angela/staff/spreadsheets.py)
 spreadsheets.install(bp)
+
+
+# --- the queue of street reports (angela/staff/reports.py) -------------------
+reports.install(bp)
+
+# --- "Coordonnées vérifiées" (angela/staff/checks.py) ---------------------------
+checks.install(bp)

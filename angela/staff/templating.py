@@ -14,8 +14,15 @@ from flask_login import current_user
 
 from angela.core import french, schema, support, territory
 from angela.core.hours import PARIS
-from angela.core.vocab import AuditAction, Category, Role, TrainingStatus
-from angela.services import accounts, mfa
+from angela.core.vocab import (
+    AuditAction,
+    Category,
+    ReportReason,
+    ReportStatus,
+    Role,
+    TrainingStatus,
+)
+from angela.services import accounts, mfa, report_queue
 from angela.staff.forms import ActionForm
 
 # The words for the account fields the audit log shows next to merchant fields.
@@ -28,6 +35,9 @@ ACCOUNT_LABELS = {
 # The log shows the commune by its name (`core.french`), not its INSEE code.
 FIELD_LABELS = {
     **support.LABELS, **schema.LABELS, **ACCOUNT_LABELS, "commune_code": "Commune",
+    # Street reports (`services.report_queue`, `services.report_retention`).
+    "report_status": "Statut du signalement", "staff_note": "Note de l'équipe",
+    "reports_purged": "Signalements effacés",
 }  # fmt: skip
 
 
@@ -77,6 +87,10 @@ def _context() -> dict[str, Any]:
         "day_text": day_text,
         "value_text": french.field_value_text,
         "action_form": ActionForm,
+        "report_reasons": ReportReason.labels(),
+        "report_statuses": ReportStatus.labels(),
+        # Called by the menu only, on pages that show it.
+        "new_report_count": report_queue.new_count,
     }
 
 

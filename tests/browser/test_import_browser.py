@@ -38,7 +38,7 @@ def files(staff_site: Server) -> dict[str, bytes]:
     ]
     header = ";".join(schema.LABELS[column] for column in COLUMNS)
     bad_rows = "".join(
-        f"ANG-{n:04d};Lieu {n};Bistrot de quartier;1 rue X;7700;48,54;2,66;;;Formé;;;;;;\r\n"
+        f"ANG-{n:04d};Lieu {n};Bistrot de quartier;1 rue X;7700;48,54;2,66;;;Formé;;;;;;;\r\n"
         for n in range(200, 215)
     )
     return {

@@ -29,6 +29,7 @@ RUN_TWINS = """async ({ urls, tables }) => {
     open_first: (c) => names(cards.openFirst(c.refuges)),
     any_open: (c) => cards.anyOpen(c.refuges, c.within_minutes),
     directions_url: (c) => nearest.directionsUrl(c.refuge),
+    checked_text: (c) => words.checkedText(c.day),
   };
   const results = {};
   for (const [table, cases] of Object.entries(tables)) {

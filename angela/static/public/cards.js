@@ -4,7 +4,15 @@
 // and the order rules: open first; the police first when nothing is open
 // near enough (angela.public.presenters.open_first and any_open say the same).
 
-import { STALE_HOURS, describeStatus, directionText, fromCentreText, phoneText, walkText } from "./words.js";
+import {
+  STALE_HOURS,
+  checkedText,
+  describeStatus,
+  directionText,
+  fromCentreText,
+  phoneText,
+  walkText,
+} from "./words.js";
 
 const OPEN_RANK = (refuge) => (refuge.open_now === true ? 0 : refuge.open_now === null ? 1 : 2);
 
@@ -49,7 +57,19 @@ export function buildCard(template, refuge, page) {
   status.classList.add(
     refuge.open_now === true ? "status-open" : refuge.open_now === false ? "status-closed" : "status-unknown",
   );
+  // The report address of refuge 0, as the server wrote it, made this one's.
+  const report = field(card, "report");
+  if (report) {
+    report.href = page.reportUrl.replace(/\/0(?=\/|$)/, `/${refuge.id}`);
+    field(card, "report-name").textContent = ` : ${refuge.name}`;
+  }
   field(card, "address").textContent = `${refuge.address}, ${refuge.postcode} ${refuge.commune.name}`;
+  const checked = checkedText(refuge.last_checked_on);
+  if (checked) {
+    field(card, "checked").textContent = checked;
+  } else {
+    field(card, "checked").remove();
+  }
   field(card, "directions").href = refuge.directions_url;
   field(card, "go-name").textContent = ` à pied : ${refuge.name}`;
   const call = field(card, "call");

@@ -31,6 +31,7 @@ function settings(root) {
     snapshotUrl: data.snapshotUrl,
     refugeUrl: data.refugeUrl,
     iconsUrl: data.iconsUrl,
+    reportUrl: data.reportUrl,
     categories: JSON.parse(data.categories),
   };
 }

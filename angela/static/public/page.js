@@ -8,6 +8,7 @@ import { forgetAddress } from "./address.js";
 import { armNoWayBack, armQuickExit } from "./exit.js";
 import { startFinder } from "./finder.js";
 import { revealMap } from "./map-section.js";
+import { armReports } from "./report.js";
 import { armShare } from "./share.js";
 
 armQuickExit(document);
@@ -28,6 +29,10 @@ armNoWayBack(document, {
     }
   },
 });
+
+// "Signaler un problème" on every card opens its form in place, and reports
+// kept on the phone while it had no network leave now.
+armReports(document);
 
 const finder = document.querySelector("[data-finder]");
 if (finder) {

@@ -142,3 +142,16 @@ export function listDateText(date) {
   const month = String(at.date.getUTCMonth() + 1).padStart(2, "0");
   return `${day}/${month} à ${at.hour}:${at.minute}`;
 }
+
+// "Vérifié le 12 octobre 2026" (1er for the first of the month) from the
+// API's `last_checked_on` ("2026-10-12"), or null when never checked; the
+// twin of angela.core.french.checked_text. Read from the text, not through
+// Date: a calendar day has no time zone to shift it by one.
+export function checkedText(isoDay) {
+  const found = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay ?? "");
+  if (!found) {
+    return null;
+  }
+  const day = Number(found[3]);
+  return `Vérifié le ${day === 1 ? "1er" : day} ${MONTHS[Number(found[2]) - 1]} ${found[1]}`;
+}
