@@ -13,8 +13,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from angela.extensions import csrf, db, migrate
     from angela.public import api, offline, pages
     from angela.public import support as public_support
+    from angela.services import coverage as coverage_week
     from angela.services import database, directory, support
     from angela.staff import admin, guard, login, merchants, mfa, posters
+    from angela.staff import coverage as staff_coverage
     from angela.staff import support as staff_support
 
     app = Flask(__name__)
@@ -34,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=config.MIGRATIONS_DIRECTORY)
     directory.init_app(app)
     support.init_app(app)
+    coverage_week.init_app(app)
     assets.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
@@ -50,6 +53,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(staff_support.bp)
     app.register_blueprint(posters.bp)
+    app.register_blueprint(staff_coverage.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app
