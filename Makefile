@@ -54,7 +54,7 @@ lint: setup
 # In parallel, one worker per core (pytest-xdist), each test file whole on
 # one worker so that its module-wide servers start once.
 test: lint
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadfile --durations=15
 
 bench: setup
 	$(BIN)/python bench/nearest.py
