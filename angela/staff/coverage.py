@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.datastructures import MultiDict
 from wtforms import StringField, TextAreaField
@@ -19,7 +19,7 @@ from angela.core import coverage_words as words
 from angela.core import hours, population, territory
 from angela.core.vocab import Role
 from angela.services import coverage, geocoding
-from angela.staff import coverage_view, templating
+from angela.staff import coverage_view, spreadsheets, templating
 from angela.staff.forms import StaffForm
 from angela.staff.guard import protect, role_required
 
@@ -184,14 +184,7 @@ def coverage_csv() -> ResponseReturnValue:
     week = coverage.week(choice.speed)
     text = coverage_view.week_csv(week)
     filename = f"angela-couverture-{week.day:%Y-%m-%d}-{words.speed_param(choice.speed)}-kmh.csv"
-    return Response(
-        text,
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return spreadsheets.download(text, filename)
 
 
 @bp.get("/carte.json", endpoint="coverage_map_data")

@@ -15,7 +15,8 @@ from angela.services import exchange
 from angela.staff.guard import role_required
 
 
-def _download(text: str, filename: str) -> Response:
+def download(text: str, filename: str) -> Response:
+    """Return `text` as a CSV file to save, never kept by a cache."""
     return Response(
         text,
         content_type="text/csv; charset=utf-8",
@@ -33,7 +34,7 @@ def install(bp: Blueprint) -> None:
     @role_required(Role.AGENT)
     def merchants_export_excel() -> ResponseReturnValue:
         """Every merchant, for French Excel: it imports back unchanged."""
-        return _download(
+        return download(
             exchange.export_excel(), f"angela-commercants-{paris_today():%Y-%m-%d}-excel.csv"
         )
 
@@ -41,7 +42,7 @@ def install(bp: Blueprint) -> None:
     @role_required(Role.AGENT)
     def merchants_template() -> ResponseReturnValue:
         """The header row of the Excel export, nothing else: no made-up merchant."""
-        return _download(write_excel([]), "angela-modele-a-remplir.csv")
+        return download(write_excel([]), "angela-modele-a-remplir.csv")
 
     @bp.get("/import/guide", endpoint="merchants_import_guide")
     @role_required(Role.AGENT)

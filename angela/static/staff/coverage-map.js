@@ -5,6 +5,7 @@
 // Without this script, the tables of the page say the same.
 
 import "../vendor/leaflet/leaflet.js";
+import { addTiles } from "./tiles.js";
 
 const TERRITORY = [
   [48.47, 2.55],
@@ -27,20 +28,10 @@ async function draw(figure) {
   figure.hidden = false;
   const map = L.map(figure.querySelector("[data-map-canvas]"));
   map.fitBounds(TERRITORY);
-  let reported = false;
-  L.tileLayer(figure.dataset.tileUrl, {
-    attribution: figure.dataset.tileAttribution,
-    maxZoom: 19,
-    referrerPolicy: "strict-origin",
-  })
-    .on("tileerror", () => {
-      if (!reported) {
-        reported = true;
-        status.textContent =
-          "Le fond de carte ne se charge pas : les carreaux hors de portée et les refuges ouverts restent dessinés, et les tableaux ci-dessous disent la même chose.";
-      }
-    })
-    .addTo(map);
+  addTiles(map, figure.dataset, () => {
+    status.textContent =
+      "Le fond de carte ne se charge pas : les carreaux hors de portée et les refuges ouverts restent dessinés, et les tableaux ci-dessous disent la même chose.";
+  });
   let layers;
   try {
     const response = await fetch(figure.dataset.url, { credentials: "same-origin" });

@@ -7,6 +7,7 @@
 // reaches the server only as the merchant's coordinates when the form is saved.
 
 import "../vendor/leaflet/leaflet.js";
+import { addTiles } from "./tiles.js";
 
 const form = document.querySelector("form.merchant-form");
 if (form) setUp(form);
@@ -51,21 +52,9 @@ function setUp(form) {
     box.hidden = false;
     if (!map) {
       map = L.map(canvas, { scrollWheelZoom: false });
-      let reported = false;
-      // The tile server needs to know which site asks (OpenStreetMap's policy);
-      // the rest of the site sends no referrer at all.
-      L.tileLayer(form.dataset.tileUrl, {
-        attribution: form.dataset.tileAttribution,
-        maxZoom: 19,
-        referrerPolicy: "strict-origin",
-      })
-        .on("tileerror", () => {
-          if (!reported) {
-            reported = true;
-            add("Le fond de carte ne se charge pas : le repère reste utilisable, ou saisissez les coordonnées.", true);
-          }
-        })
-        .addTo(map);
+      addTiles(map, form.dataset, () => {
+        add("Le fond de carte ne se charge pas : le repère reste utilisable, ou saisissez les coordonnées.", true);
+      });
       const icon = L.divIcon({
         className: "staff-pin",
         html: '<span class="staff-pin-dot"></span>',

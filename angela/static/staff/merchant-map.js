@@ -3,6 +3,7 @@
 // tiles do not load; without this script the coordinates on the page say it.
 
 import "../vendor/leaflet/leaflet.js";
+import { addTiles } from "./tiles.js";
 
 const figure = document.querySelector("[data-merchant-map]");
 if (figure) draw(figure);
@@ -22,19 +23,9 @@ function draw(figure) {
     keyboard: false,
     zoomControl: false,
   }).setView(point, 17);
-  let reported = false;
-  L.tileLayer(figure.dataset.tileUrl, {
-    attribution: figure.dataset.tileAttribution,
-    maxZoom: 19,
-    referrerPolicy: "strict-origin",
-  })
-    .on("tileerror", () => {
-      if (!reported) {
-        reported = true;
-        status.textContent = "Le fond de carte ne se charge pas : le repère montre la position du lieu.";
-      }
-    })
-    .addTo(map);
+  addTiles(map, figure.dataset, () => {
+    status.textContent = "Le fond de carte ne se charge pas : le repère montre la position du lieu.";
+  });
   const icon = L.divIcon({
     className: "staff-pin staff-pin-still",
     html: '<span class="staff-pin-dot"></span>',
