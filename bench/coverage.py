@@ -9,7 +9,7 @@ largest holes at 23:00).
 
 The week is timed through `services.coverage.compute` (what the page's
 cache calls on a miss) on refuges read straight from seed/merchants.csv
-(every seed merchant taken as public, as `flask seed` makes them); the
+(those the public sees today, by the visibility rule); the
 synthetic refuges are spread at random over the 20 communes with the seed's
 opening hours in turn. The page is timed with the Flask test client on a
 temporary SQLite database loaded by `flask seed`, once the week is cached.
@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from angela import create_app
 from angela.core import coverage_words as words
-from angela.core import holes, territory
+from angela.core import holes, territory, visibility
 from angela.core.coverage import SPEEDS_KMH
 from angela.core.hours import paris_today
 from angela.core.refuges import Refuge
@@ -46,7 +46,9 @@ PASSWORD = "bench password of the coverage page"  # noqa: S105 - a throwaway acc
 BBOX = (48.46, 48.62, 2.52, 2.78)  # around the 20 communes
 
 
-def seed_refuges() -> list[Refuge]:
+def seed_refuges(today: date) -> list[Refuge]:
+    """The seed's merchants the public sees today (the visibility rule, with
+    the default 24 months of a training's validity)."""
     with SEED.open(encoding="utf-8-sig") as file:
         rows = list(csv.DictReader(file))
     return [
@@ -57,7 +59,12 @@ def seed_refuges() -> list[Refuge]:
             row["opening_hours"] or None,
         )
         for index, row in enumerate(rows, 1)
-        if row["training_status"] == "trained"
+        if visibility.is_public(
+            row["training_status"],
+            date.fromisoformat(row["trained_on"]) if row["trained_on"] else None,
+            today,
+            24,
+        )
     ]  # fmt: skip
 
 
@@ -130,7 +137,7 @@ def main() -> None:
     parser.add_argument("--refuges", type=int, default=3000)
     options = parser.parse_args()
     today = paris_today()
-    seed = seed_refuges()
+    seed = seed_refuges(today)
     many = synthetic_refuges(options.refuges, [r.opening_hours for r in seed])
     coverage.territory_grid()  # the grid is built once per process, not per week
     for label, refuges in (("seed", seed), (f"{options.refuges} synthetic", many)):
