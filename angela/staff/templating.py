@@ -80,6 +80,8 @@ def _context() -> dict[str, Any]:
         "statuses": TrainingStatus.labels(),
         "roles": Role.labels(),
         "communes_by_code": territory.communes_by_code(),
+        # (code, name) by name, for the lists' commune filters.
+        "commune_choices": [(c.code, c.name) for c in territory.communes()],
         "may": may,
         "must_set_up_second_step": must_set_up_second_step,
         "paris_time": paris_time,
