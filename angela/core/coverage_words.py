@@ -13,9 +13,11 @@ from datetime import date
 
 from angela.core import french, spreadsheet
 from angela.core.coverage import HOURS_PER_WEEK, SPEEDS_KMH
+from angela.core.hours import WEEKDAYS
 from angela.core.merchant_csv import escape_cell
 
-DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+# The day names of the opening hours, Monday first like the week.
+DAYS = WEEKDAYS
 HOLIDAY_ROW = 7  # the day index of the next public holiday's 24 hours
 NBSP = "\u00a0"
 # The heat map's classes, light to dark (sequential, readable in greyscale
