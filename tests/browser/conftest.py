@@ -284,17 +284,16 @@ def shoot() -> Callable[[Any, str], Path]:
 
 
 @pytest.fixture
-def axe() -> Callable[[Any], list[dict[str, Any]]]:
-    """Return a function that runs axe-core (WCAG 2.0/2.1 A and AA) on a
-    page and returns its violations."""
+def axe() -> Callable[..., list[dict[str, Any]]]:
+    """Return a function that runs axe-core (WCAG 2.0/2.1 A and AA, or only
+    the named rules) on a page and returns its violations."""
     if not AXE.exists():
         skip_or_fail(f"axe-core not found at {AXE} (run `make setup`, which runs npm ci)")
 
-    def run(page: Any) -> list[dict[str, Any]]:
+    def run(page: Any, rules: list[str] | None = None) -> list[dict[str, Any]]:
         page.add_script_tag(path=str(AXE))
-        result = page.evaluate(
-            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-        )
+        only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": AXE_TAGS}
+        result = page.evaluate("(only) => axe.run(document, {runOnly: only})", only)
         return [
             {"id": v["id"], "help": v["help"], "nodes": [n["html"][:160] for n in v["nodes"]]}
             for v in result["violations"]
