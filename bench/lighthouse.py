@@ -2,7 +2,7 @@
 public pages served with the demo data: the home page `/`, a commune's list
 `/?commune=77288` (Melun) and one refuge's page `/refuges/<id>`.
 
-    .venv/bin/python bench/lighthouse.py [--runs N]
+    .venv/bin/python bench/lighthouse.py [--runs N] [--languages en ar] [--only-languages]
 
 Installs Lighthouse with `npm ci` in bench/lighthouse/ when its
 node_modules is missing; serves the seeded data (`flask db upgrade` +
@@ -13,8 +13,10 @@ nothing leaves the machine). Each page is audited N times (default 3) by the
 Lighthouse CLI with Debian's Chromium, headless: mobile form factor,
 simulated throttling (Lighthouse's slow 4G — 150 ms round trip, 1.6 Mbps
 down, 750 kbps up — and a CPU 4× slower), categories performance,
-accessibility and best practices. Lighthouse resets the browser's storage
-before each run, so every run is a first visit (no service worker yet).
+accessibility, best practices and SEO. `--languages en ar` audits the same
+pages in those languages too (`/en/`, `/en/?commune=…`, `/en/refuges/<id>`).
+Lighthouse resets the browser's storage before each run, so every run is a
+first visit (no service worker yet).
 
 Prints per page: the median score of each category (0–100, with min–max),
 the median of the key metrics (FCP, LCP, TBT, CLS, Speed Index), and every
@@ -57,7 +59,7 @@ CHROMIUM_ARGS = [  # as tests/browser/conftest.py
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-CATEGORIES = ("performance", "accessibility", "best-practices")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 # audit id, label, unit
 METRICS = (
     ("first-contentful-paint", "FCP", "ms"),
@@ -338,6 +340,8 @@ def summarise(path: str, reports: list[dict[str, Any]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--languages", nargs="*", default=[], help="e.g. en ar")
+    parser.add_argument("--only-languages", action="store_true", help="not the French pages")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
@@ -353,11 +357,15 @@ def main() -> None:
             **{"ANGELA_SECRET_KEY": "bench", "ANGELA_TILE_URL": tiles},
         ) as base,
     ):
-        pages = {
-            "home": "/",
-            "commune": f"/?commune={MELUN}",
-            "refuge": f"/refuges/{a_public_refuge(base)}",
-        }
+        refuge = a_public_refuge(base)
+        prefixes = [] if args.only_languages else [""]
+        prefixes += [f"/{code}" for code in args.languages]
+        pages = {}
+        for prefix in prefixes:
+            name = prefix.strip("/") or "fr"
+            pages[f"{name}-home"] = f"{prefix}/"
+            pages[f"{name}-commune"] = f"{prefix}/?commune={MELUN}"
+            pages[f"{name}-refuge"] = f"{prefix}/refuges/{refuge}"
         reports: dict[str, list[dict[str, Any]]] = {}
         for name, path in pages.items():
             for run in range(1, args.runs + 1):

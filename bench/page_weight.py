@@ -9,12 +9,14 @@ Printed apart: what the service worker fetches once the page has loaded (the
 worker and the rest of the app shell), and what only loads after a search
 (the map module, Leaflet and its stylesheet; a search itself sends nothing).
 Map tiles are excluded. Budget: 150 KB (1 KB = 1000 bytes) for the first load.
+Another language's page also loads its modules' catalogue (a preload).
 
-    .venv/bin/python bench/page_weight.py
+    .venv/bin/python bench/page_weight.py [--path /ar/]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import posixpath
 import re
@@ -44,7 +46,7 @@ class Links(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
-        if tag == "link" and found.get("rel") in ("stylesheet", "icon"):
+        if tag == "link" and found.get("rel") in ("stylesheet", "icon", "preload"):
             self.urls.append(found["href"] or "")
         elif tag == "script" and found.get("src"):
             self.urls.append(found["src"] or "")
@@ -91,6 +93,9 @@ def report(title: str, seen: dict[str, tuple[int, int]]) -> int:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", default="/", help="the page: / (French), /ar/, /en/…")
+    path = parser.parse_args().path
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
             {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"}
@@ -101,7 +106,7 @@ def main() -> None:
         client = app.test_client()
         first: dict[str, tuple[int, int]] = {}
         links = Links()
-        links.feed(fetch(client, "/", first))
+        links.feed(fetch(client, path, first))
         later: list[str] = []
         for url in dict.fromkeys(links.urls):
             if url.endswith(".js"):
@@ -109,7 +114,7 @@ def main() -> None:
             elif url not in first:
                 fetch(client, url, first)
         fetch(client, "/api/v1/refuges/snapshot", first)
-        total = report("First load of / (what loads before any tap)", first)
+        total = report(f"First load of {path} (what loads before any tap)", first)
         worker: dict[str, tuple[int, int]] = {}
         settings = json.loads(SETTINGS.match(fetch(client, "/sw.js", worker)).group(1))
         for url in settings["precache"]:
@@ -120,7 +125,7 @@ def main() -> None:
         for url in later:
             if url not in first:
                 modules(client, url, after, [])
-        stylesheet = re.search(r'data-stylesheet="([^"]+)"', fetch(client, "/", {})).group(1)
+        stylesheet = re.search(r'data-stylesheet="([^"]+)"', fetch(client, path, {})).group(1)
         fetch(client, stylesheet, after)
         extra = report("Loaded after a search, for the map (module, Leaflet, its styles)", after)
         with app.app_context():
