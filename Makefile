@@ -5,7 +5,7 @@ PORT ?= 8000
 FLASK := $(BIN)/flask --app angela
 INSTALLED := $(VENV)/.installed
 
-.PHONY: setup run test lint bench db
+.PHONY: setup run test lint bench db words
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -55,6 +55,16 @@ lint: setup
 # one worker so that its module-wide servers start once.
 test: lint
 	$(BIN)/pytest -n auto --dist loadfile --durations=15
+
+# The public face's messages: extract them from the code (French, the
+# source) into the template, then bring every language's catalogue up to
+# date with it; translators fill what is new or fuzzy (angela/translations/README.md).
+PYBABEL := $(BIN)/pybabel
+words: setup
+	$(PYBABEL) extract -F babel.cfg -k lazy_gettext -k ngettext:1,2 -c Translators: --add-location=file \
+		--no-wrap --sort-by-file --omit-header -o angela/translations/messages.pot .
+	$(PYBABEL) update -i angela/translations/messages.pot -d angela/translations \
+		--no-wrap --ignore-obsolete
 
 bench: setup
 	$(BIN)/python bench/nearest.py

@@ -11,7 +11,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, commands."""
     from angela import assets, cli, config, errors, security
     from angela.extensions import csrf, db, migrate
-    from angela.public import api, offline, pages
+    from angela.public import api, languages, offline, pages
     from angela.public import support as public_support
     from angela.services import coverage as coverage_week
     from angela.services import database, directory, support
@@ -37,7 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     directory.init_app(app)
     support.init_app(app)
     coverage_week.init_app(app)
-    assets.init_app(app)
+    assets.init_app(app, languages.generated_assets())
+    languages.init_app(app)
     security.init_app(app)
     csrf.init_app(app)
     guard.init_app(app)

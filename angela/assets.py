@@ -71,15 +71,18 @@ class Asset:
 class Manifest:
     """The static files of one folder, by plain and by fingerprinted name."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, generated: dict[str, bytes] | None = None):
         self.root = root
+        self.generated = generated or {}
         self.stamp = _stamp(root)
-        self.by_name = build(root)
+        self.by_name = build(root, self.generated)
         self.by_hashed_name = {asset.hashed_name: asset for asset in self.by_name.values()}
 
 
-def build(root: Path) -> dict[str, Asset]:
-    """Return every file under `root` as an Asset keyed by its plain name.
+def build(root: Path, generated: dict[str, bytes] | None = None) -> dict[str, Asset]:
+    """Return every file under `root`, and the `generated` ones (made by the
+    app at start, such as the page's catalogues), as Assets keyed by their
+    plain names.
 
     Raises AssetError when modules or stylesheets refer to each other in a cycle.
     """
@@ -87,7 +90,7 @@ def build(root: Path) -> dict[str, Asset]:
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
         if path.is_file() and not path.name.startswith(".")
-    }
+    } | (generated or {})
     assets: dict[str, Asset] = {}
 
     def visit(name: str, seen: tuple[str, ...]) -> Asset:
@@ -147,7 +150,9 @@ def manifest() -> Manifest:
     """Return the current app's manifest; in debug mode, rebuilt after an edit."""
     current: Manifest = current_app.extensions["angela.assets"]
     if current_app.debug and _stamp(current.root) != current.stamp:
-        current = current_app.extensions["angela.assets"] = Manifest(current.root)
+        current = current_app.extensions["angela.assets"] = Manifest(
+            current.root, current.generated
+        )
     return current
 
 
@@ -282,10 +287,12 @@ def compress_public(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, generated: dict[str, bytes] | None = None) -> None:
+    """Serve the static folder, and the `generated` files (plain name →
+    bytes) as if they were in it."""
     if app.static_folder is None:
         raise AssetError("the app has no static folder")
-    app.extensions["angela.assets"] = Manifest(Path(app.static_folder))
+    app.extensions["angela.assets"] = Manifest(Path(app.static_folder), generated)
     app.view_functions["static"] = serve
     app.after_request(compress_public)
     app.jinja_env.globals["asset_url"] = asset_url

@@ -8,12 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from angela.core.i18n import N_
 from angela.core.posters import check_public_url
 from angela.core.visibility import CHECK_EVERY_MONTHS
 
 DEFAULT_GEOCODER_URL = "https://data.geopf.fr/geocodage"
 DEFAULT_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-DEFAULT_TILE_ATTRIBUTION = (
+# Translated on the public pages when left as it is (a deploy's own is shown as set).
+DEFAULT_TILE_ATTRIBUTION = N_(
     '© <a href="https://www.openstreetmap.org/copyright">contributeurs OpenStreetMap</a>'
 )
 

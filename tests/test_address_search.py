@@ -100,7 +100,7 @@ def test_the_form_lists_the_refuges_nearest_to_the_address(client, geocoder, mak
     assert response.status_code == 200
     assert "no-store" in response.headers["Cache-Control"]
     page = response.get_data(as_text=True)
-    assert "Refuges près de Rue de la Gare 77000 Melun" in page
+    assert 'Refuges près de <span dir="auto">Rue de la Gare 77000 Melun</span>' in page
     assert "Hôtel de la Gare" in page
     assert "0 m à vol d&#39;oiseau" in page
     assert "classés du plus proche au plus éloigné de cette adresse" in page
@@ -113,7 +113,7 @@ def test_picking_another_match_lists_around_it(client, geocoder, make_merchant):
     make_merchant(name="Hôtel de la Gare", position=MELUN_STATION, opening_hours="24/7")
     picked = "Rue de la Gare 77350 Le Mée-sur-Seine"
     response = client.post("/adresse", data={"adresse": "rue de la Gare", "choix": picked})
-    assert f"Refuges près de {picked}" in response.get_data(as_text=True)
+    assert f'Refuges près de <span dir="auto">{picked}</span>' in response.get_data(as_text=True)
 
 
 def test_the_form_puts_the_police_first_when_nothing_is_open_near(client, geocoder, make_merchant):

@@ -20,7 +20,8 @@ CONTROLS = ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x8
 LINE_BREAKS_AND_TAB = ["\t", "\r", "\n"]
 HUGE_IDS = [str(2**31), "99999999999999999999999", "9" * 5000]
 # Placeholders for the other parts of a URL with an id.
-URL_VALUES = {"action": "suspend", "step": "resolve"}
+# The other parts of addresses: a staff action, a report step, a language prefix.
+URL_VALUES = {"action": "suspend", "step": "resolve", "lang": "en"}
 
 
 def is_french_error_page(response):

@@ -1,24 +1,29 @@
 """Printable posters: who may print them, what they say, where their QR code
-leads (this host, or ANGELA_PUBLIC_URL), and the refusals — a place or a
-commune the public does not see, a format that does not exist. The printed
-page itself is checked in tests/browser/test_posters_browser.py."""
+leads (this host, or ANGELA_PUBLIC_URL), the language of their sheet (its
+words, its direction, the public page in that language), and the refusals —
+a place or a commune the public does not see, a format or a language that
+does not exist. The printed page itself is checked in
+tests/browser/test_posters_browser.py."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
 from html import unescape
+from pathlib import Path
 
 import pytest
 
 from angela.config import ConfigurationError, from_environment
-from angela.core import posters
+from angela.core import i18n, posters
 from angela.core.posters import PaperFormat
 from tests.conftest import STAFF_PASSWORD
 from tests.places import DAMMARIE_TOWN_HALL, LE_MEE_CENTRE, MELUN_STATION, MELUN_TOWN_HALL
+from tests.test_rtl_styles import physical_sides
 
 MELUN = "77288"
 DAMMARIE = "77152"
+POSTER_CSS = Path(__file__).resolve().parent.parent / "angela" / "static" / "staff" / "poster.css"
 
 
 def page_text(response) -> str:
@@ -64,6 +69,41 @@ def test_the_public_address_joins_base_and_path_with_one_slash():
 def test_counts_agree_in_french():
     assert posters.refuges_text(1) == "1\u00a0lieu refuge"
     assert posters.refuges_text(12) == "12\u00a0lieux refuges"
+
+
+def test_the_count_is_said_in_the_language_spoken():
+    with i18n.speaking(i18n.PSEUDO.code):
+        assert posters.refuges_text(1) == i18n.pseudo("%(count)s\u00a0lieu refuge") % {"count": 1}
+        assert posters.refuges_text(12) == (
+            i18n.pseudo("%(count)s\u00a0lieux refuges") % {"count": 12}
+        )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(None, "fr"), ("", "fr"), ("fr", "fr"), ("ar", "ar"), ("UK", "uk"), (" tr ", "tr")],
+)
+def test_the_language_parameter_names_a_language_of_the_public_face(text, expected):
+    assert posters.sheet_language(text) is i18n.LANGUAGES[expected]
+
+
+@pytest.mark.parametrize("text", ["de", "fr-FR", "arabe", "en-XA", "ar;", "<b>"])
+def test_other_languages_are_refused(text):
+    with pytest.raises(ValueError):
+        posters.sheet_language(text)
+
+
+def test_the_pseudo_language_is_a_language_only_when_asked_for():
+    assert posters.sheet_language("en-XA", pseudo=True) is i18n.PSEUDO
+
+
+def test_the_staff_read_the_language_of_a_sheet_in_french():
+    assert posters.language_in_french(i18n.LANGUAGES["ar"]) == "arabe"
+    assert posters.language_in_french(i18n.LANGUAGES["uk"]) == "ukrainien"
+
+
+def test_the_poster_styles_name_no_side_so_a_sheet_may_read_right_to_left():
+    assert physical_sides(POSTER_CSS.read_text(encoding="utf-8")) == []
 
 
 # --- configuration -------------------------------------------------------
@@ -268,3 +308,152 @@ def test_the_merchant_page_and_the_navigation_lead_to_the_posters(staff_client, 
     hidden_page = client.get(f"/staff/merchants/{hidden.id}")
     assert "/staff/posters/refuge/" not in hidden_page.get_data(as_text=True)
     assert "Pas d'affiche tant que le lieu est invisible au public" in page_text(hidden_page)
+
+
+# --- the language of the sheet ---------------------------------------------
+
+LANGUAGE_CODES = list(i18n.LANGUAGES)
+
+
+def sheet_of(response) -> str:
+    """The opening tag of the sheet and what it holds."""
+    found = re.search(r"<main id=\"affiche\".*</main>", response.get_data(as_text=True), re.S)
+    assert found is not None
+    return found.group(0)
+
+
+def tools_of(response) -> str:
+    found = re.search(
+        r'<header class="poster-tools">.*</header>', response.get_data(as_text=True), re.S
+    )
+    assert found is not None
+    return found.group(0)
+
+
+def in_language(code: str, path: str) -> str:
+    """The public address of `path` in the language `code`, on the test host."""
+    return "http://localhost" + ("" if code == "fr" else f"/{code}") + path
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_a_refuge_sheet_speaks_the_language_chosen_and_leads_to_its_page(
+    staff_client, make_merchant, code
+):
+    merchant = make_merchant(name="Café de la Mairie")
+    response = staff_client("viewer").get(f"/staff/posters/refuge/{merchant.id}?langue={code}")
+    assert response.status_code == 200
+    direction = i18n.LANGUAGES[code].direction
+    assert sheet_of(response).startswith(
+        f'<main id="affiche" class="sheet sheet-a4" lang="{code}" dir="{direction}"'
+    )
+    address = in_language(code, f"/refuges/{merchant.id}")
+    assert qr_of(response) == posters.qr_data_uri(address)
+    assert address in page_text(response)
+    # The page around the sheet is the staff's, in French.
+    html = response.get_data(as_text=True)
+    assert html.startswith('<!doctype html>\n<html lang="fr">')
+    assert "Toutes les affiches" in html and "Imprimer" in html
+
+
+@pytest.mark.parametrize("code", LANGUAGE_CODES)
+def test_a_commune_sheet_speaks_the_language_chosen_and_leads_to_its_list(
+    staff_client, make_merchant, code
+):
+    make_merchant(position=MELUN_TOWN_HALL)
+    response = staff_client("viewer").get(f"/staff/posters/commune/{MELUN}?format=a5&langue={code}")
+    direction = i18n.LANGUAGES[code].direction
+    assert f'class="sheet sheet-a5" lang="{code}" dir="{direction}"' in sheet_of(response)
+    address = in_language(code, f"/?commune={MELUN}")
+    assert qr_of(response) == posters.qr_data_uri(address)
+    assert address in page_text(response)
+
+
+def test_the_tools_keep_the_language_and_offer_every_other(staff_client, make_merchant):
+    merchant = make_merchant()
+    response = staff_client("viewer").get(
+        f"/staff/posters/refuge/{merchant.id}?format=a5&langue=ar"
+    )
+    tools = tools_of(response)
+    base = f"/staff/posters/refuge/{merchant.id}"
+    # The formats, in the language chosen; the way back, to the index in that language.
+    assert f'href="{base}?format=a4&amp;langue=ar"' in tools
+    assert 'href="/staff/posters/?langue=ar"' in tools
+    # Each language named in itself, in the format chosen; French needs no parameter.
+    choices = re.findall(
+        r'<a href="([^"]+)" lang="([^"]+)" hreflang="\2"([^>]*)>([^<]+)</a>', tools
+    )
+    assert [(lang, name) for _href, lang, _current, name in choices] == [
+        (language.code, language.name) for language in i18n.LANGUAGES.values()
+    ]
+    hrefs = {lang: href for href, lang, _current, _name in choices}
+    assert hrefs["fr"] == f"{base}?format=a5"
+    assert hrefs["uk"] == f"{base}?format=a5&amp;langue=uk"
+    assert [lang for _href, lang, current, _name in choices if "aria-current" in current] == ["ar"]
+    # The title, the print's file name, says the language to the staff.
+    assert "<title>Affiche A5 en arabe — " in response.get_data(as_text=True)
+
+
+def test_a_french_poster_names_no_language_in_its_links_or_title(staff_client, make_merchant):
+    merchant = make_merchant(name="Bar du Port")
+    html = staff_client("viewer").get(f"/staff/posters/refuge/{merchant.id}").get_data(as_text=True)
+    assert "<title>Affiche A4 — Bar du Port — Où est Angela ?</title>" in html
+    assert 'href="/staff/posters/"' in html
+    assert f'href="/staff/posters/refuge/{merchant.id}?format=a5"' in html
+
+
+def test_every_word_of_the_sheet_goes_through_the_catalogue(app, staff_client, make_merchant):
+    # The pseudo-language accents every translated message: what is left
+    # plain is the codeword, the place, its address and the numbers.
+    app.config["PSEUDO_LANGUAGE"] = True
+    client = staff_client("viewer")
+    make_merchant(position=MELUN_TOWN_HALL)
+    merchant = make_merchant(name="Café de la Mairie", address="16 rue Paul Doumer")
+    for url in (f"/staff/posters/refuge/{merchant.id}", f"/staff/posters/commune/{MELUN}"):
+        response = client.get(f"{url}?langue=en-XA")
+        sheet = sheet_of(response)
+        assert 'lang="en-XA" dir="ltr"' in sheet
+        assert '<bdi lang="fr">Où est Angela\u00a0?</bdi>' in sheet
+        assert re.search(r'alt="⟦[^"]*⟧"', sheet)
+        plain = re.sub(r"<bdi[^>]*>.*?</bdi>|<strong>\d+</strong>", "", sheet)
+        plain = unescape(re.sub(r"<[^>]+>", " ", plain))
+        while re.search(r"⟦[^⟦⟧]*⟧", plain):  # a message may hold another (the count)
+            plain = re.sub(r"⟦[^⟦⟧]*⟧", "", plain)
+        assert plain.split() == [], url
+        assert "⟦" not in tools_of(response)
+        address = in_language("en-XA", "/")
+        assert address in page_text(response)
+
+
+@pytest.mark.parametrize("value", ["de", "en-XA", "fr-FR", "%3Cb%3E", "ar;"])
+def test_an_unknown_language_is_refused_in_french(staff_client, make_merchant, value):
+    merchant = make_merchant()
+    client = staff_client("viewer")
+    for url in (
+        f"/staff/posters/refuge/{merchant.id}",
+        f"/staff/posters/commune/{MELUN}",
+        "/staff/posters/",
+    ):
+        response = client.get(f"{url}?format=a5&langue={value}")
+        assert response.status_code == 400, url
+        words = page_text(response)
+        assert "Langue inconnue" in words
+        assert "Cette langue d'affiche n'existe pas" in words
+        assert "data:image/svg" not in response.get_data(as_text=True)
+
+
+def test_the_index_offers_the_posters_in_each_language(staff_client, make_merchant):
+    make_merchant(position=MELUN_TOWN_HALL)
+    shown = make_merchant(name="Boulangerie Gambetta")
+    response = staff_client("viewer").get("/staff/posters/?q=gambetta&langue=ar")
+    html = response.get_data(as_text=True)
+    options = re.findall(r'<option value="([^"]+)" lang="\1"( selected)?>([^<]+)</option>', html)
+    assert [(code, name) for code, _selected, name in options] == [
+        (language.code, language.name) for language in i18n.LANGUAGES.values()
+    ]
+    assert [code for code, selected, _name in options if selected] == ["ar"]
+    # Every poster link leads to the sheet in Arabic; the search keeps the language.
+    assert f'href="/staff/posters/refuge/{shown.id}?format=a5&amp;langue=ar"' in html
+    assert f'href="/staff/posters/commune/{MELUN}?format=a4&amp;langue=ar"' in html
+    assert 'format=a4"' not in html and 'format=a5"' not in html
+    assert '<input type="hidden" name="langue" value="ar">' in html
+    assert '<input type="hidden" name="q" value="gambetta">' in html

@@ -43,7 +43,7 @@ def test_home_is_french_with_the_emergency_numbers_and_a_quick_exit(app, client)
     response = client.get("/")
     assert response.status_code == 200
     html = page_text(response)
-    assert '<html lang="fr">' in html
+    assert '<html lang="fr" dir="ltr">' in html
     assert "Trouver le refuge le plus proche" in html
     for link in ('href="tel:17"', 'href="tel:112"', 'href="sms:114"', 'href="tel:15"',
                  'href="tel:18"', 'href="tel:3919"'):  # fmt: skip
@@ -190,7 +190,7 @@ def test_invisible_refuge_page_is_a_french_404(client, make_merchant, status):
 def test_unknown_refuge_page_is_a_french_404(client):
     response = client.get("/refuges/424242")
     assert response.status_code == 404
-    assert '<html lang="fr">' in response.get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -317,7 +317,7 @@ def test_a_shared_refuge_page_says_where_and_when_in_words(client, make_merchant
     assert f"{refuge.address}, 77000 Melun : on peut y entrer" in html
     assert "og:url" in html and f"/refuges/{refuge.id}" in html
     # Its heading is its name, not a link to the page one is on.
-    assert '<h1 class="card-name">Pharmacie Gambetta</h1>' in html
+    assert '<h1 class="card-name"><span dir="auto">Pharmacie Gambetta</span></h1>' in html
     assert "Horaires des 7 prochains jours" in html
     assert html.count("09:00–19:30") >= 5
 

@@ -51,8 +51,15 @@ def test_the_app_shell_holds_the_page_and_every_module_it_imports_but_not_the_ma
 def test_the_snapshot_and_the_public_pages_are_what_it_answers_for(client):
     settings = settings_of(client)
     assert settings["snapshotUrl"] == "/api/v1/refuges/snapshot"
-    assert settings["pages"] == ["/", "/refuges"]
+    others = ["en", "ar", "pt", "es", "tr", "uk"]
+    assert settings["pages"] == ["/", "/refuges"] + [f"/{code}" for code in others]
     assert settings["staticPrefix"] == "/static/"
+    # Each other language: its home page, and the catalogue its modules read.
+    assert settings["homes"] == {code: f"/{code}/" for code in others}
+    for code, url in settings["catalogues"].items():
+        assert re.fullmatch(rf"/static/i18n/{code}\.[0-9a-f]{{10}}\.json", url)
+        assert client.get(url).status_code == 200
+    assert list(settings["catalogues"]) == others
 
 
 def test_one_version_per_deploy_whatever_the_process(database_url):

@@ -15,7 +15,7 @@ from typing import Any
 
 import phonenumbers
 
-from angela.core import phones, territory
+from angela.core import i18n, phones, territory
 from angela.core.hours import MONTHS
 from angela.core.vocab import Category, ReportStatus, Role, TrainingStatus, Vocabulary
 
@@ -43,7 +43,11 @@ def checked_text(day: date | None) -> str | None:
     """Return « Vérifié le 12 octobre 2026 », what the public reads of a
     merchant's last check, or None when it was never checked (words.js
     `checkedText` is its twin)."""
-    return f"Vérifié le {day_text(day)}" if day is not None else None
+    if day is None:
+        return None
+    # French says "1er octobre"; the other languages as Babel writes them.
+    spoken = day_text(day) if i18n.language().code == i18n.SOURCE else i18n.day_in_words(day)
+    return i18n.gettext("Vérifié le %(date)s", date=spoken)
 
 
 def time_text(moment: datetime) -> str:

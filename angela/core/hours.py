@@ -6,10 +6,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from opening_hours import OpeningHours, ParserError, State  # type: ignore[attr-defined]
+
+from angela.core import i18n
+from angela.core.i18n import N_, _
 
 PARIS = ZoneInfo("Europe/Paris")
 COUNTRY = "FR"
@@ -213,56 +216,66 @@ MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 )  # fmt: skip
-UNKNOWN_HOURS = "Horaires non renseignés"
+UNKNOWN_HOURS = N_("Horaires non renseignés")
 # From this hour, a change before NIGHT_ENDS_HOUR the next day is "cette nuit".
 EVENING_HOUR = 18
 NIGHT_ENDS_HOUR = 6
 
 
 def describe(status: OpenStatus, now: datetime) -> str:
-    """Return the open status in French words, as the public page shows it:
-    "Ouvert · ferme à 19:30", "Fermé · ouvre mardi à 09:00",
-    "Horaires non renseignés"."""
+    """Return the open status in words, in the language being spoken, as the
+    public page shows it: "Ouvert · ferme à 19:30", "Fermé · ouvre mardi à
+    09:00", "Horaires non renseignés" (words.js `describeStatus` is its twin)."""
     if status.open_now is None:
-        return UNKNOWN_HOURS
-    if status.open_now:
-        if status.next_change is None:
-            return "Ouvert 24 h/24"
-        return f"Ouvert · ferme {_when(status.next_change, now, closing=True)}"
+        return _(UNKNOWN_HOURS)
     if status.next_change is None:
-        return "Fermé"
-    return f"Fermé · ouvre {_when(status.next_change, now, closing=False)}"
-
-
-def _when(change: datetime, now: datetime, *, closing: bool) -> str:
-    change, today = change.astimezone(PARIS), now.astimezone(PARIS).date()
+        return _("Ouvert 24 h/24") if status.open_now else _("Fermé")
+    change, today = status.next_change.astimezone(PARIS), now.astimezone(PARIS).date()
     days = (change.date() - today).days
+    words = {
+        "time": i18n.clock(change.time()),
+        "weekday": i18n.weekday(change.date()),
+        "date": i18n.day_and_month(change.date()),
+    }
     # Closing at 00:00 tomorrow is what people call closing at midnight.
-    if closing and days == 1 and (change.hour, change.minute) == (0, 0):
-        return "à minuit"
-    time = f"à {change:%H:%M}"
-    if days <= 0:
-        return time
+    if status.open_now and days == 1 and (change.hour, change.minute) == (0, 0):
+        return _("Ouvert · ferme à minuit")
     # Said in the evening of a change in the small hours: it is tonight.
-    if days == 1 and change.hour < NIGHT_ENDS_HOUR and now.astimezone(PARIS).hour >= EVENING_HOUR:
-        return f"cette nuit {time}"
+    tonight = (
+        days == 1 and change.hour < NIGHT_ENDS_HOUR and now.astimezone(PARIS).hour >= EVENING_HOUR
+    )
+    if status.open_now:
+        if days <= 0:
+            return _("Ouvert · ferme à %(time)s", **words)
+        if tonight:
+            return _("Ouvert · ferme cette nuit à %(time)s", **words)
+        if days == 1:
+            return _("Ouvert · ferme demain à %(time)s", **words)
+        if days < 7:
+            return _("Ouvert · ferme %(weekday)s à %(time)s", **words)
+        return _("Ouvert · ferme le %(date)s à %(time)s", **words)
+    if days <= 0:
+        return _("Fermé · ouvre à %(time)s", **words)
+    if tonight:
+        return _("Fermé · ouvre cette nuit à %(time)s", **words)
     if days == 1:
-        return f"demain {time}"
+        return _("Fermé · ouvre demain à %(time)s", **words)
     if days < 7:
-        return f"{WEEKDAYS[change.weekday()]} {time}"
-    return f"le {change.day} {MONTHS[change.month - 1]} {time}"
+        return _("Fermé · ouvre %(weekday)s à %(time)s", **words)
+    return _("Fermé · ouvre le %(date)s à %(time)s", **words)
 
 
 def week_in_words(hours: OpeningHours, today: date) -> list[tuple[str, str]]:
     """Return the next seven days from `today`, each as ("lundi 30 novembre",
-    "09:00–12:00, 14:00–19:30" or "fermé" or "horaires à vérifier"), as the
-    refuge page lists them (public holidays and hours past midnight included)."""
+    "09:00–12:00, 14:00–19:30" or "fermé" or "horaires à vérifier"), in the
+    language being spoken, as the refuge page lists them (public holidays
+    and hours past midnight included)."""
     start = datetime.combine(today, datetime.min.time(), tzinfo=PARIS)
     days = []
     for offset in range(7):
         begin = start + timedelta(days=offset)
         end = begin + timedelta(days=1)
-        spans, unknown = [], False
+        spans, unknown, whole = [], False, []
         for stretch in intervals(hours, begin, end):
             if stretch.start >= end:
                 continue
@@ -270,14 +283,15 @@ def week_in_words(hours: OpeningHours, today: date) -> list[tuple[str, str]]:
             opens = max(stretch.start, begin).astimezone(PARIS)
             closes = end if stretch.end is None or stretch.end > end else stretch.end
             closes = closes.astimezone(PARIS)
-            until = "24:00" if closes >= end else f"{closes:%H:%M}"
-            spans.append(f"{opens:%H:%M}–{until}")
-        day = begin.astimezone(PARIS)
-        name = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
+            whole.append((opens.time(), closes >= end))
+            # Translators: the end of a day's opening at midnight, as in "18:00–24:00".
+            until = _("24:00") if closes >= end else i18n.clock(closes.time())
+            spans.append(f"{i18n.clock(opens.time())}–{until}")
+        name = i18n.day_in_week(begin.date())
         if unknown:
-            days.append((name, "horaires à vérifier"))
-        elif spans == ["00:00–24:00"]:
-            days.append((name, "ouvert 24 h/24"))
+            days.append((name, _("horaires à vérifier")))
+        elif whole == [(time(0, 0), True)]:
+            days.append((name, _("ouvert 24 h/24")))
         else:
-            days.append((name, ", ".join(spans) if spans else "fermé"))
+            days.append((name, ", ".join(spans) if spans else _("fermé")))
     return days

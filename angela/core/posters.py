@@ -1,6 +1,6 @@
-"""Printable posters: the paper formats they come in, the public address a
-poster's QR code leads to, and the QR code itself. Pure: no Flask, no
-database; the staff face chooses what to print."""
+"""Printable posters: the paper formats they come in, the language of their
+sheet, the public address a poster's QR code leads to, and the QR code
+itself. Pure: no Flask, no database; the staff face chooses what to print."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 import segno
+from babel import Locale
+
+from angela.core import i18n
 
 
 class PaperFormat(StrEnum):
@@ -28,6 +31,26 @@ class PaperFormat(StrEnum):
         if text is None or text == "":
             return PaperFormat.A4
         return PaperFormat(text.strip().lower())
+
+
+def sheet_language(text: str | None, pseudo: bool = False) -> i18n.Language:
+    """Return the language of a poster's sheet for a `langue` parameter
+    (one of the public face's languages, by code), French when absent, the
+    pseudo-language too when `pseudo`; raise ValueError for any other word."""
+    if text is None or text == "":
+        return i18n.language(i18n.SOURCE)
+    known = [*i18n.LANGUAGES, *([i18n.PSEUDO.code] if pseudo else [])]
+    for code in known:
+        if text.strip().lower() == code.lower():
+            return i18n.language(code)
+    raise ValueError(f"no poster language {text!r}")
+
+
+def language_in_french(language: i18n.Language) -> str:
+    """Return the name of `language` in French (« arabe »), for the staff."""
+    if language == i18n.PSEUDO:
+        return "pseudo-langue"
+    return str(Locale.parse(language.code).get_display_name(i18n.SOURCE))
 
 
 def check_public_url(url: str) -> str:
@@ -58,5 +81,8 @@ def qr_data_uri(address: str) -> str:
 
 
 def refuges_text(count: int) -> str:
-    """« 1 lieu refuge », « 12 lieux refuges »: the count a commune poster shows."""
-    return f"{count}\u00a0lieu refuge" if count == 1 else f"{count}\u00a0lieux refuges"
+    """Return the count a commune poster shows, in the language spoken:
+    « 1 lieu refuge », « 12 lieux refuges »."""
+    # Translators: how many safe places (shops, cafés… whose team is trained
+    # to help) a commune has, on its poster: "12 lieux refuges".
+    return i18n.ngettext("%(count)s\u00a0lieu refuge", "%(count)s\u00a0lieux refuges", count)

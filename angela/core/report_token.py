@@ -10,6 +10,8 @@ from typing import Any
 
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from angela.core.i18n import N_, gettext
+
 SALT = "angela.report-token"
 # Long enough to read the form, type a few lines and walk out of a signal
 # shadow; short enough that a harvested token is soon worthless.
@@ -18,11 +20,11 @@ DEFAULT_MAX_AGE = 2 * 60 * 60
 EXPIRED = "token_expired"
 INVALID = "token_invalid"
 _MESSAGES = {
-    EXPIRED: (
+    EXPIRED: N_(
         "Le formulaire a expiré (il reste valable deux heures). "
         "Il vient d'être renouvelé : envoyez-le à nouveau."
     ),
-    INVALID: (
+    INVALID: N_(
         "Le formulaire n'a pas pu être vérifié. Il vient d'être renouvelé : envoyez-le à nouveau."
     ),
 }
@@ -34,7 +36,7 @@ class TokenError(ValueError):
 
     def __init__(self, code: str) -> None:
         super().__init__(_MESSAGES[code])
-        self.code, self.message = code, _MESSAGES[code]
+        self.code, self.message = code, gettext(_MESSAGES[code])
 
 
 class _ClockedSigner(TimestampSigner):

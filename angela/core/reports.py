@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from angela.core import emails
+from angela.core.i18n import _
 from angela.core.vocab import ReportReason
 
 MAX_TEXT = 500
@@ -84,12 +85,12 @@ class _Refused(Exception):
 
 def _reason(raw: str) -> ReportReason:
     if not raw.strip():
-        raise _Refused("missing_reason", "Choisissez le problème que vous signalez.")
+        raise _Refused("missing_reason", _("Choisissez le problème que vous signalez."))
     try:
         return ReportReason.of(raw.strip())
     except ValueError:
         raise _Refused(
-            "invalid_reason", "Ce motif n'existe pas : choisissez-en un dans la liste."
+            "invalid_reason", _("Ce motif n'existe pas : choisissez-en un dans la liste.")
         ) from None
 
 
@@ -100,13 +101,17 @@ def _text(raw: str) -> str | None:
     if _CONTROL.search(text):
         raise _Refused(
             "invalid_character",
-            "Le texte contient un caractère invisible non permis : retapez-le.",
+            _("Le texte contient un caractère invisible non permis : retapez-le."),
         )
     if len(text) > MAX_TEXT:
         raise _Refused(
             "text_too_long",
-            f"Le texte fait {len(text)} caractères : {MAX_TEXT} au plus. "
-            "Raccourcissez-le, l'essentiel suffit.",
+            _(
+                "Le texte fait %(length)s caractères : %(most)s au plus. "
+                "Raccourcissez-le, l'essentiel suffit.",
+                length=len(text),
+                most=MAX_TEXT,
+            ),
         )
     return text or None
 
@@ -119,8 +124,10 @@ def _email(raw: str) -> str | None:
     except emails.InvalidEmail:
         raise _Refused(
             "invalid_email",
-            "Cette adresse e-mail n'est pas valide (exemple : nom@exemple.fr). "
-            "Elle est facultative : vous pouvez aussi la laisser vide.",
+            _(
+                "Cette adresse e-mail n'est pas valide (exemple : nom@exemple.fr). "
+                "Elle est facultative : vous pouvez aussi la laisser vide."
+            ),
         ) from None
 
 
@@ -129,8 +136,10 @@ def _made_at(raw: str, now: datetime) -> datetime:
     if not now - OLDEST <= moment <= now + AHEAD:
         raise _Refused(
             "made_at_out_of_range",
-            "Ce signalement date de plus de sept jours (ou d'une date à venir) : "
-            "il ne peut plus être envoyé. Faites-en un nouveau si le problème demeure.",
+            _(
+                "Ce signalement date de plus de sept jours (ou d'une date à venir) : "
+                "il ne peut plus être envoyé. Faites-en un nouveau si le problème demeure."
+            ),
         )
     return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
@@ -138,8 +147,10 @@ def _made_at(raw: str, now: datetime) -> datetime:
 def _moment(raw: str) -> datetime:
     refused = _Refused(
         "invalid_made_at",
-        "Le moment du signalement doit être une date et une heure avec leur fuseau "
-        "(ISO 8601, ex. 2026-10-12T21:30:00+02:00).",
+        _(
+            "Le moment du signalement doit être une date et une heure avec leur fuseau "
+            "(ISO 8601, ex. 2026-10-12T21:30:00+02:00)."
+        ),
     )
     if len(raw) > _MAX_MOMENT:
         raise refused

@@ -18,8 +18,10 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import polylabel, unary_union
 
+from angela.core.i18n import N_
+
 BOUNDARIES_FILE = "communes-melun-val-de-seine.geojson"
-ATTRIBUTION = (
+ATTRIBUTION = N_(
     "Contours des communes : IGN – ADMIN EXPRESS COG (édition 2018), via "
     "france-geojson (Grégoire David). Populations : INSEE, populations légales "
     "2023. Licence Ouverte / Open Licence (Etalab)."

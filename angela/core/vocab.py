@@ -1,12 +1,15 @@
 """The closed vocabularies of the scheme, each defined once: kinds of place,
 training statuses, staff roles, audit actions and the reasons and states
 of street reports, with the French word
-people read for each code."""
+people read for each code; the words the public reads (kinds of place,
+report reasons) are also in the catalogues of the other languages."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Self
+
+from angela.core.i18n import N_, gettext
 
 
 class Vocabulary(StrEnum):
@@ -25,10 +28,15 @@ class Vocabulary(StrEnum):
         """Return the member for a stored code; raise ValueError for an unknown one."""
         return cls(code)  # type: ignore[call-arg]  # a lookup by value, not a new member
 
+    @property
+    def spoken(self) -> str:
+        """The label in the language being spoken (French for the staff)."""
+        return gettext(self.label)
+
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         """Return (code, label) pairs in the declared order, for forms."""
-        return [(member.value, member.label) for member in cls]
+        return [(member.value, member.spoken) for member in cls]
 
     @classmethod
     def codes(cls) -> tuple[str, ...]:
@@ -37,22 +45,22 @@ class Vocabulary(StrEnum):
     @classmethod
     def labels(cls) -> dict[str, str]:
         """Return {code: label}, for templates and scripts."""
-        return {member.value: member.label for member in cls}
+        return {member.value: member.spoken for member in cls}
 
 
 class Category(Vocabulary):
-    BAR = "bar", "Bar"
-    RESTAURANT = "restaurant", "Restaurant"
-    CAFE = "cafe", "Café"
-    PHARMACY = "pharmacy", "Pharmacie"
-    BAKERY = "bakery", "Boulangerie"
-    TOBACCONIST = "tobacconist", "Bureau de tabac"
-    SUPERMARKET = "supermarket", "Supermarché"
-    SHOP = "shop", "Commerce"
-    HOTEL = "hotel", "Hôtel"
-    CINEMA = "cinema", "Cinéma"
-    PUBLIC_SERVICE = "public_service", "Service public"
-    OTHER = "other", "Autre lieu"
+    BAR = "bar", N_("Bar")
+    RESTAURANT = "restaurant", N_("Restaurant")
+    CAFE = "cafe", N_("Café")
+    PHARMACY = "pharmacy", N_("Pharmacie")
+    BAKERY = "bakery", N_("Boulangerie")
+    TOBACCONIST = "tobacconist", N_("Bureau de tabac")
+    SUPERMARKET = "supermarket", N_("Supermarché")
+    SHOP = "shop", N_("Commerce")
+    HOTEL = "hotel", N_("Hôtel")
+    CINEMA = "cinema", N_("Cinéma")
+    PUBLIC_SERVICE = "public_service", N_("Service public")
+    OTHER = "other", N_("Autre lieu")
 
 
 class TrainingStatus(Vocabulary):
@@ -107,11 +115,11 @@ class ReportReason(Vocabulary):
     """Why a person in the street reports a refuge; refused help comes
     first, as it is a safeguarding signal (`core.reports`)."""
 
-    HELP_REFUSED = "help_refused", "Aide refusée ou mal accueillie"
-    CLOSED = "closed", "Fermé définitivement ou plus partenaire"
-    WRONG_HOURS = "wrong_hours", "Horaires faux"
-    WRONG_PLACE = "wrong_place", "Adresse ou position fausse"
-    OTHER = "other", "Autre problème"
+    HELP_REFUSED = "help_refused", N_("Aide refusée ou mal accueillie")
+    CLOSED = "closed", N_("Fermé définitivement ou plus partenaire")
+    WRONG_HOURS = "wrong_hours", N_("Horaires faux")
+    WRONG_PLACE = "wrong_place", N_("Adresse ou position fausse")
+    OTHER = "other", N_("Autre problème")
 
 
 class ReportStatus(Vocabulary):

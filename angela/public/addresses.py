@@ -19,28 +19,17 @@ import time
 
 from flask import Flask, current_app
 
+from angela.core.i18n import _
 from angela.services import geocoding
 from angela.services.geocoding import Located
 
 MIN_LENGTH, MAX_LENGTH = 3, 200
-TOO_SHORT = (
-    f"Tapez une adresse (de {MIN_LENGTH} à {MAX_LENGTH} caractères) : numéro, rue et commune."
-)
-SERVICE_DOWN = (
-    "La recherche d'adresse ne répond pas pour le moment : choisissez votre commune, "
-    "ou réessayez dans un instant."
-)
-
-
-BUSY = (
-    "Trop de recherches d'adresse en ce moment : choisissez votre commune, "
-    "ou réessayez dans un instant."
-)
 BUCKET_KEY = "angela.address_bucket"
 
 
 class AddressError(Exception):
-    """The search cannot answer: the message says why, in French; `status`
+    """The search cannot answer: the message says why, in the language
+    spoken; `status`
     and `code` are the HTTP status (400, 429 or 503) and the API's error code."""
 
     def __init__(self, status: int, code: str, message: str):
@@ -54,7 +43,12 @@ def tidy(text: str) -> str:
     Raises AddressError (400) when it is too short or too long to search."""
     tidied = " ".join(text.split())
     if not MIN_LENGTH <= len(tidied) <= MAX_LENGTH:
-        raise AddressError(400, "invalid_address", TOO_SHORT)
+        message = _(
+            "Tapez une adresse (de %(least)s à %(most)s caractères) : numéro, rue et commune.",
+            least=MIN_LENGTH,
+            most=MAX_LENGTH,
+        )
+        raise AddressError(400, "invalid_address", message)
     return tidied
 
 
@@ -65,17 +59,26 @@ def find(text: str) -> list[Located]:
     now, 503 when the address service is slow or failing."""
     config = current_app.config
     if not _bucket(current_app).take():
-        raise AddressError(429, "too_many_searches", BUSY)
+        busy = _(
+            "Trop de recherches d'adresse en ce moment : choisissez votre commune, "
+            "ou réessayez dans un instant."
+        )
+        raise AddressError(429, "too_many_searches", busy)
     try:
         return geocoding.search(text, config["GEOCODER_URL"], config["GEOCODER_TIMEOUT"])
     except geocoding.GeocoderDown:
-        raise AddressError(503, "geocoder_unavailable", SERVICE_DOWN) from None
+        down = _(
+            "La recherche d'adresse ne répond pas pour le moment : choisissez votre commune, "
+            "ou réessayez dans un instant."
+        )
+        raise AddressError(503, "geocoder_unavailable", down) from None
 
 
 def not_found(text: str) -> str:
-    return (
-        f"Aucune adresse trouvée dans les 20 communes pour « {text} » : vérifiez-la "
-        "(numéro, rue, commune), ou choisissez votre commune."
+    return _(
+        "Aucune adresse trouvée dans les 20 communes pour « %(text)s » : vérifiez-la "
+        "(numéro, rue, commune), ou choisissez votre commune.",
+        text=text,
     )
 
 

@@ -17,6 +17,7 @@ from flask import Blueprint, Response, jsonify, request
 from angela import assets
 from angela.core import territory
 from angela.core.hours import PARIS
+from angela.core.i18n import _
 from angela.core.schema import DEGREES_PATTERN
 from angela.extensions import csrf
 from angela.public import addresses, openapi, presenters
@@ -55,23 +56,29 @@ def _raw(name: str, required: bool = False) -> str | None:
     values = request.args.getlist(name)
     if not values:
         if required:
-            raise ApiError(400, "missing_parameter", f"Le paramètre « {name} » est requis.", name)
+            message = _("Le paramètre « %(name)s » est requis.", name=name)
+            raise ApiError(400, "missing_parameter", message, name)
         return None
     if len(values) > 1:
-        raise ApiError(400, "repeated_parameter", f"« {name} » est donné plusieurs fois.", name)
+        message = _("« %(name)s » est donné plusieurs fois.", name=name)
+        raise ApiError(400, "repeated_parameter", message, name)
     if len(values[0]) > MAX_VALUE_LENGTH:
-        raise ApiError(400, "value_too_long", f"La valeur de « {name} » est trop longue.", name)
+        message = _("La valeur de « %(name)s » est trop longue.", name=name)
+        raise ApiError(400, "value_too_long", message, name)
     return values[0]
 
 
 def _coordinate(name: str, bound: float) -> float:
     raw = _raw(name, required=True) or ""
     if not DEGREES_PATTERN.fullmatch(raw.strip()):
-        message = f"« {name} » doit être un nombre décimal (ex. 48.5391)."
+        message = _("« %(name)s » doit être un nombre décimal (ex. 48.5391).", name=name)
         raise ApiError(400, "invalid_number", message, name)
     value = float(raw)
     if not math.isfinite(value) or not -bound <= value <= bound:
-        message = f"« {name} » doit être compris entre -{bound:g} et {bound:g}."
+        limit = f"{bound:g}"
+        message = _(
+            "« %(name)s » doit être compris entre -%(bound)s et %(bound)s.", name=name, bound=limit
+        )
         raise ApiError(400, "out_of_range", message, name)
     return value
 
@@ -81,7 +88,7 @@ def _limit() -> int:
     if raw is None:
         return DEFAULT_LIMIT
     if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
-        message = f"« limit » doit être un entier de 1 à {MAX_LIMIT}."
+        message = _("« limit » doit être un entier de 1 à %(most)s.", most=MAX_LIMIT)
         raise ApiError(400, "invalid_limit", message, "limit")
     return int(raw)
 
@@ -92,7 +99,7 @@ def _flag(name: str) -> bool:
         return False
     if raw in ("1", "true"):
         return True
-    raise ApiError(400, "invalid_flag", f"« {name} » vaut 1 ou 0.", name)
+    raise ApiError(400, "invalid_flag", _("« %(name)s » vaut 1 ou 0.", name=name), name)
 
 
 def _moment() -> datetime:
@@ -106,7 +113,7 @@ def _moment() -> datetime:
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None or "T" not in text.upper():
-        message = (
+        message = _(
             "« at » doit être une date et heure ISO 8601 avec décalage, "
             "ex. 2026-11-26T22:30:00+01:00."
         )
@@ -118,7 +125,7 @@ def _address_text() -> str:
     body = request.get_json(silent=True)
     text = body.get("q") if isinstance(body, dict) else None
     if not isinstance(text, str):
-        message = 'Envoyez un objet JSON de la forme {"q": "12 rue de la Gare, Melun"}.'
+        message = _('Envoyez un objet JSON de la forme {"q": "12 rue de la Gare, Melun"}.')
         raise ApiError(400, "invalid_body", message, "q")
     try:
         return addresses.tidy(text)
@@ -132,7 +139,7 @@ def _address_text() -> str:
 @bp.get("/refuges/nearest")
 def refuges_nearest() -> Response:
     if len(request.query_string) > MAX_QUERY_LENGTH:
-        raise ApiError(414, "query_too_long", "La requête est trop longue.")
+        raise ApiError(414, "query_too_long", _("La requête est trop longue."))
     lat, lon = _coordinate("lat", 90), _coordinate("lon", 180)
     limit, open_only, moment = _limit(), _flag("open_now"), _moment()
     directory = refuge_directory.directory()
@@ -200,7 +207,7 @@ def refuges_show(refuge_id: int) -> Response:
     directory = refuge_directory.directory()
     refuge = directory.get(refuge_id)
     if refuge is None:
-        raise ApiError(404, "not_found", "Ce refuge n'existe pas ou n'est plus actif.")
+        raise ApiError(404, "not_found", _("Ce refuge n'existe pas ou n'est plus actif."))
     return jsonify(refuge_json(directory, refuge, datetime.now(PARIS)))
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from angela.core import territory
+from angela.core.i18n import _
 from angela.core.nearest import geodesic_m
 from angela.core.refuges import Directory
 from angela.core.walking import WALK_LIMIT_MINUTES
@@ -22,7 +23,6 @@ from angela.services import directory as refuge_directory
 # When a commune has no refuge yet, show this many of the nearest ones; as
 # many around an address.
 NEIGHBOURS_SHOWN = 5
-POLICE = " En cas de danger, appelez le 17."
 
 
 def commune_listing(commune: territory.Commune, now: datetime) -> dict[str, Any]:
@@ -42,14 +42,20 @@ def commune_listing(commune: territory.Commune, now: datetime) -> dict[str, Any]
     cards = open_first([card(directory, r, now, metres, commune) for r, metres in pairs])
     if any_open(cards):
         return {"cards": cards, "in_commune": bool(found), "police_message": None}
-    message = (
-        f"Aucun refuge à {commune.name} n'est ouvert en ce moment."
+    sentences = [
+        _("Aucun refuge à %(commune)s n'est ouvert en ce moment.", commune=commune.name)
         if found
-        else "Aucun des refuges les plus proches n'est ouvert en ce moment."
-    )
+        else _("Aucun des refuges les plus proches n'est ouvert en ce moment.")
+    ]
     if _put_nearest_open_first(directory, cards, commune.lat, commune.lon, now, commune):
-        message += f" En premier : le refuge ouvert le plus proche du centre de {commune.name}."
-    return {"cards": cards, "in_commune": bool(found), "police_message": message + POLICE}
+        sentences.append(
+            _(
+                "En premier : le refuge ouvert le plus proche du centre de %(commune)s.",
+                commune=commune.name,
+            )
+        )
+    police = _police(sentences)
+    return {"cards": cards, "in_commune": bool(found), "police_message": police}
 
 
 def address_listing(lat: float, lon: float, now: datetime) -> dict[str, Any]:
@@ -61,12 +67,21 @@ def address_listing(lat: float, lon: float, now: datetime) -> dict[str, Any]:
     cards = open_first([card(directory, refuge, now, round(metres)) for refuge, metres in near])
     if any_open(cards, WALK_LIMIT_MINUTES):
         return {"cards": cards, "police_message": None}
-    message = (
-        f"Aucun refuge ouvert à moins de {WALK_LIMIT_MINUTES} minutes à pied de cette adresse."
-    )
+    sentences = [
+        _(
+            "Aucun refuge ouvert à moins de %(minutes)s minutes à pied de cette adresse.",
+            minutes=WALK_LIMIT_MINUTES,
+        )
+    ]
     if _put_nearest_open_first(directory, cards, lat, lon, now):
-        message += " En premier : le refuge ouvert le plus proche."
-    return {"cards": cards, "police_message": message + POLICE}
+        sentences.append(_("En premier : le refuge ouvert le plus proche."))
+    return {"cards": cards, "police_message": _police(sentences)}
+
+
+def _police(sentences: list[str]) -> str:
+    """Return the sentences shown above the police button, the call to the
+    police last."""
+    return " ".join([*sentences, _("En cas de danger, appelez le 17.")])
 
 
 def _put_nearest_open_first(

@@ -19,7 +19,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, url_for
 
 from angela.assets import asset_url, pack, packed_response, static_imports
-from angela.core import snapshot
+from angela.core import i18n, snapshot
+from angela.public import languages
 from angela.public.pages import home_html
 
 bp = Blueprint("offline", __name__)
@@ -57,13 +58,20 @@ def shell_urls() -> list[str]:
 
 def worker_settings() -> dict[str, Any]:
     static_prefix = url_for("static", filename="")
+    others = [code for code in i18n.LANGUAGES if code != i18n.SOURCE]
     settings: dict[str, Any] = {
         "precache": shell_urls(),
         "snapshotUrl": url_for("api.refuges_snapshot"),
         "snapshotFormat": snapshot.FORMAT,
         "homeUrl": url_for("public.index"),
+        # Each other language's home page and the page modules' catalogue:
+        # kept at install for the languages of the pages open then, and
+        # from then on for each language used.
+        "homes": {code: url_for("public.index", lang=code) for code in others},
+        "catalogues": {code: asset_url(f"i18n/{code}.json") for code in others},
         # Public pages the worker may answer with the kept page when offline.
-        "pages": [url_for("public.index"), url_for("public.refuge_show", refuge_id=0)[:-2]],
+        "pages": [url_for("public.index"), url_for("public.refuge_show", refuge_id=0)[:-2]]
+        + [url_for("public.index", lang=code)[:-1] for code in others],
         "staticPrefix": static_prefix,
         "fingerprinted": FINGERPRINTED,
         "navigationTimeoutMs": NAVIGATION_TIMEOUT_MS,
@@ -85,17 +93,18 @@ def service_worker() -> Response:
     return response
 
 
-@bp.get("/manifest.webmanifest")
+@languages.route(bp, "/manifest.webmanifest", methods=["GET"])
 def manifest() -> Response:
     icon = {"type": "image/png"}
+    spoken = i18n.language()
     document = {
-        "name": "Où est Angela ? — refuges à Melun Val de Seine",
+        "name": i18n.gettext("Où est Angela ? — refuges à Melun Val de Seine"),
         "short_name": "Où est Angela",
-        "description": (
+        "description": i18n.gettext(
             "Trouver le refuge « Où est Angela ? » ouvert le plus proche, même sans connexion."
         ),
-        "lang": "fr",
-        "dir": "ltr",
+        "lang": spoken.code,
+        "dir": spoken.direction,
         "start_url": url_for("public.index"),
         "scope": url_for("public.index"),
         "display": "standalone",

@@ -19,16 +19,17 @@ from flask.typing import ResponseReturnValue
 
 from angela import assets
 from angela.core import hours, territory
+from angela.core.i18n import _
 from angela.core.reports import MAX_TEXT as REPORT_MAX_TEXT
 from angela.core.vocab import Category, ReportReason
 from angela.extensions import csrf
-from angela.public import addresses, listings, presenters, reports
+from angela.public import addresses, languages, listings, presenters, reports
 from angela.services import directory as refuge_directory
 
 bp = Blueprint("public", __name__)
 
 
-@bp.get("/")
+@languages.route(bp, "/", methods=["GET"])
 def index() -> Response:
     code = request.args.get("commune", "")
     commune = territory.communes_by_code().get(code)
@@ -40,7 +41,7 @@ def index() -> Response:
     )
 
 
-@bp.post("/adresse")
+@languages.route(bp, "/adresse", methods=["POST"])
 @csrf.exempt  # type: ignore[untyped-decorator]  # changes nothing; no cookie to protect
 def address_search() -> Response:
     # One of the other matches, picked from the list, or what was typed.
@@ -59,7 +60,7 @@ def address_search() -> Response:
     return response
 
 
-@bp.get("/adresse")
+@languages.route(bp, "/adresse", methods=["GET"])
 def address_form() -> ResponseReturnValue:
     return redirect(url_for("public.index", _anchor="adresse"))
 
@@ -82,10 +83,18 @@ def _search_address(typed: str) -> dict[str, Any]:
 def home_html() -> bytes:
     """Return the home page as `/` serves it with no commune chosen: the
     page the service worker keeps for when the network fails."""
-    return _render("public/index.html", chosen=None, unknown_commune=False, listing=None)
+    # The same for every browser: without the line offering its language.
+    return _render(
+        "public/index.html",
+        chosen=None,
+        unknown_commune=False,
+        listing=None,
+        offered=None,
+        offer_text=None,
+    )
 
 
-@bp.get("/refuges/<int:refuge_id>")
+@languages.route(bp, "/refuges/<int:refuge_id>", methods=["GET"])
 def refuge_show(refuge_id: int) -> Response:
     directory = refuge_directory.directory()
     refuge = directory.get(refuge_id)
@@ -123,8 +132,8 @@ def _render(template: str, **context: Any) -> bytes:
         report_max_text=REPORT_MAX_TEXT,
         exit_url=config["EXIT_URL"],
         tile_url=config["TILE_URL"],
-        tile_attribution=config["TILE_ATTRIBUTION"],
-        boundary_attribution=territory.ATTRIBUTION,
+        tile_attribution=_(config["TILE_ATTRIBUTION"]),
+        boundary_attribution=_(territory.ATTRIBUTION),
         **context,
     ).encode()
 

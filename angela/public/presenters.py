@@ -145,7 +145,7 @@ def card(
     body = refuge_json(directory, refuge, now)
     status = directory.status(refuge, now)
     body.update(
-        category_label=Category.of(refuge.category).label,
+        category_label=Category.of(refuge.category).spoken,
         status_text=hours.describe(status, now),
         phone_display=phones.for_display(refuge.phone) if refuge.phone else None,
         checked_text=french.checked_text(refuge.last_checked_on),

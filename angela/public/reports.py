@@ -20,11 +20,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from angela.core import hours, report_token, reports
+from angela.core.i18n import N_, _, ngettext
 from angela.core.report_token import TokenError
 from angela.core.reports import FieldError, InvalidReport
 from angela.core.vocab import ReportReason
 from angela.extensions import csrf
-from angela.public import presenters
+from angela.public import languages, presenters
 from angela.public.api import error_response
 from angela.services import directory as refuge_directory
 from angela.services import report_intake
@@ -34,12 +35,12 @@ Render = Callable[..., Response]
 RULE = "/refuges/<int:refuge_id>/signaler"
 # Filled by bots that fill every field; hidden from people (CSS, aria-hidden).
 HONEYPOT = "site_web"
-NOT_FOUND = "Ce refuge n'existe pas ou n'est plus actif."
+NOT_FOUND = N_("Ce refuge n'existe pas ou n'est plus actif.")
 _THROTTLED = {
-    "sender": "Trop de signalements envoyés depuis cette connexion. Réessayez dans {wait}.",
-    "refuge": (
+    "sender": N_("Trop de signalements envoyés depuis cette connexion. Réessayez dans %(wait)s."),
+    "refuge": N_(
         "Ce refuge a déjà reçu plusieurs signalements dans l'heure : l'équipe en est "
-        "prévenue. Si le vôtre dit autre chose, réessayez dans {wait}."
+        "prévenue. Si le vôtre dit autre chose, réessayez dans %(wait)s."
     ),
 }
 
@@ -65,9 +66,9 @@ def install(bp: Blueprint, render: Render) -> None:
     # for the database would be answered 405 instead of 404 (werkzeug counts
     # the other method's rule as a match before converting the id). The
     # `report_send` endpoint only builds the same URL, for POST.
-    bp.add_url_rule(RULE, "report_send", build_only=True, methods=["POST"])
+    languages.route(bp, RULE, endpoint="report_send", build_only=True, methods=["POST"])(None)
 
-    @bp.route(RULE, endpoint="report_form", methods=["GET", "POST"])
+    @languages.route(bp, RULE, endpoint="report_form", methods=["GET", "POST"])
     @csrf.exempt  # type: ignore[untyped-decorator]  # the signed token stands for it
     def report_form(refuge_id: int) -> Response:
         if request.method == "POST":
@@ -124,7 +125,7 @@ def _take(refuge_id: int, form: Mapping[str, str]) -> None:
         raise _Refused(refusal) from None
     except Throttled as throttled:
         wait = _wait_words(throttled.retry_after)
-        message = _THROTTLED[throttled.scope].format(wait=wait)
+        message = _(_THROTTLED[throttled.scope], wait=wait)
         refusal = Refusal(429, "too_many_reports", message, retry_after=throttled.retry_after)
         raise _Refused(refusal) from None
 
@@ -175,7 +176,7 @@ def _card(refuge_id: int) -> dict[str, Any] | None:
 
 def _not_found(render: Render) -> Response:
     if _wants_json():
-        return _private(error_response(404, "not_found", NOT_FOUND))
+        return _private(error_response(404, "not_found", _(NOT_FOUND)))
     return _private(render("public/refuge_not_found.html", 404))
 
 
@@ -197,4 +198,4 @@ def _private(response: Response, status: int | None = None) -> Response:
 
 def _wait_words(seconds: int) -> str:
     minutes = -(-seconds // 60)
-    return "une minute" if minutes <= 1 else f"{minutes} minutes"
+    return ngettext("une minute", "%(count)s minutes", max(minutes, 1))

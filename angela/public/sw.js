@@ -10,7 +10,10 @@
 //   with the server behind it (stale-while-revalidate); the page is told
 //   whether the copy is current, was updated, or the server was unreachable.
 // - Pages: from the network, falling back to the kept page after a short
-//   wait or when the network fails.
+//   wait or when the network fails. Each language has its home page
+//   (`/`, `/en/`, `/ar/`…): French's is kept at install, with those of the
+//   pages open then and their catalogues, and each language's from its
+//   first visit; a page falls back to the home of its own language.
 // - Map tiles (another origin) are never fetched or kept here: only what
 //   the browser's own cache already holds may show.
 // - The staff face, the API (but the snapshot) and anything not GET are
@@ -30,7 +33,7 @@ self.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const shell = await caches.open(SHELL);
-      await shell.addAll(SETTINGS.precache.map(fresh));
+      await shell.addAll([...SETTINGS.precache, ...(await openLanguages())].map(fresh));
       try {
         const response = await fetch(fresh(SETTINGS.snapshotUrl));
         if (response.ok) {
@@ -71,6 +74,25 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// The language of a public address: "en" for /en/…, null for French.
+function languageOf(pathname) {
+  const first = pathname.split("/")[1];
+  return Object.hasOwn(SETTINGS.homes, first) ? first : null;
+}
+
+function homeOf(pathname) {
+  const language = languageOf(pathname);
+  return language ? SETTINGS.homes[language] : SETTINGS.homeUrl;
+}
+
+// The home pages and catalogues of the other languages the open pages speak.
+async function openLanguages() {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const found = new Set(windows.map((client) => languageOf(new URL(client.url).pathname)));
+  found.delete(null);
+  return [...found].flatMap((language) => [SETTINGS.homes[language], SETTINGS.catalogues[language]]);
+}
+
 async function tell(clientId, message) {
   const client = clientId ? await self.clients.get(clientId) : null;
   client?.postMessage({ type: NOTICE, ...message });
@@ -108,19 +130,20 @@ async function snapshot(event) {
 // The network first; the kept page when it fails or is slow.
 async function page(event, url) {
   const network = fetch(event.request);
-  const isHome = url.pathname === SETTINGS.homeUrl && url.search === "";
-  if (isHome) {
+  const home = homeOf(url.pathname);
+  if (url.pathname === home && url.search === "") {
     event.waitUntil(
       network
         .then(async (response) => {
           if (response.ok) {
-            await (await caches.open(SHELL)).put(SETTINGS.homeUrl, response.clone());
+            await (await caches.open(SHELL)).put(home, response.clone());
           }
         })
         .catch(() => {}),
     );
   }
-  const kept = await caches.match(SETTINGS.homeUrl);
+  // The kept home of the page's language, or the French one.
+  const kept = (await caches.match(home)) ?? (await caches.match(SETTINGS.homeUrl));
   if (!kept) {
     return network;
   }

@@ -73,14 +73,14 @@ def test_the_report_round_trip_without_javascript(
         # A mistake first: the text too long for the server (maxlength bypassed).
         page.get_by_label("Horaires faux").check()
         page.locator("textarea").evaluate("(area) => area.removeAttribute('maxlength')")
-        page.get_by_label("Ce qui s'est passé").fill("Fermé le mardi. " * 40)
+        page.get_by_label("Précisez si vous le voulez").fill("Fermé le mardi. " * 40)
         page.get_by_role("button", name="Envoyer le signalement").click()
         summary = page.locator(".report-errors")
         expect(summary).to_contain_text("Le texte fait 639 caractères : 500 au plus.")
         expect(page.get_by_label("Horaires faux")).to_be_checked()
         shoot(page, f"a-report-error-{device}-{scheme}", full_page=True)
 
-        page.get_by_label("Ce qui s'est passé").fill("Fermé le mardi, pas le lundi.")
+        page.get_by_label("Précisez si vous le voulez").fill("Fermé le mardi, pas le lundi.")
         page.get_by_label("Votre e-mail").fill("camille@exemple.fr")
         page.get_by_role("button", name="Envoyer le signalement").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(

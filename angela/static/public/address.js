@@ -5,23 +5,24 @@
 // the others offered as buttons. Without this script the same form posts to
 // the server, which answers with the list.
 
-const SEARCHING = "Recherche de l'adresse…";
-const OFFLINE =
-  "Pas de connexion : la recherche d'adresse a besoin du réseau. Choisissez votre commune ci-dessus, elle marche hors connexion.";
-const FAILED =
-  "La recherche d'adresse ne répond pas pour le moment : choisissez votre commune, ou réessayez dans un instant.";
+import { _, lang } from "./i18n.js";
+
+const SEARCHING = _("Recherche de l'adresse…");
+const OFFLINE = _("Pas de connexion : la recherche d'adresse a besoin du réseau. Choisissez votre commune ci-dessus, elle marche hors connexion.");
+const FAILED = _("La recherche d'adresse ne répond pas pour le moment : choisissez votre commune, ou réessayez dans un instant.");
 // The server answers within its geocoder's 5 s; past this, something is stuck.
 const TIMEOUT_MS = 9000;
 
-const notFound = (text) =>
-  `Aucune adresse trouvée dans les 20 communes pour « ${text} » : vérifiez-la (numéro, rue, commune), ou choisissez votre commune.`;
+// Translators: %(text)s is the address as she typed it.
+const notFound = (text) => _("Aucune adresse trouvée dans les 20 communes pour « %(text)s » : vérifiez-la (numéro, rue, commune), ou choisissez votre commune.", { text });
 
 async function ask(url, text) {
   let response;
   try {
     response = await fetch(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
+      // The API's words (an address it cannot read) in the page's language.
+      headers: { "Content-Type": "application/json", "Accept-Language": lang },
       body: JSON.stringify({ q: text }),
       cache: "no-store",
       signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -65,7 +66,8 @@ export function startAddressSearch(form, { show, ready }) {
     status.scrollIntoView({ block: "nearest" });
   };
   const pick = (place) => {
-    say(`Adresse choisie : ${place.label}.`);
+    // Translators: %(address)s is an address, as the national address base writes it.
+    say(_("Adresse choisie : %(address)s.", { address: place.label }));
     show(place);
   };
   form.addEventListener("submit", async (event) => {
@@ -96,7 +98,8 @@ export function startAddressSearch(form, { show, ready }) {
     }
     const [best, ...others] = answer.addresses;
     offerOthers(form, others, pick);
-    say(`Adresse trouvée : ${best.label}.`);
+    // The server's page words it the same, no-break space included: one message.
+    say(_("Adresse trouvée\u00a0: %(address)s.", { address: best.label }));
     show(best);
   });
 }

@@ -4,6 +4,7 @@
 // and the order rules: open first; the police first when nothing is open
 // near enough (angela.public.presenters.open_first and any_open say the same).
 
+import { _ } from "./i18n.js";
 import {
   STALE_HOURS,
   checkedText,
@@ -71,7 +72,9 @@ export function buildCard(template, refuge, page) {
     field(card, "checked").remove();
   }
   field(card, "directions").href = refuge.directions_url;
-  field(card, "go-name").textContent = ` à pied : ${refuge.name}`;
+  // Translators: heard by screen readers after the button's visible "Y aller"
+  // ("Go"), as in "Y aller à pied : Café de la Mairie"; %(name)s is the refuge.
+  field(card, "go-name").textContent = " " + _("à pied : %(name)s", { name: refuge.name });
   const call = field(card, "call");
   if (refuge.phone) {
     call.href = `tel:${refuge.phone}`;

@@ -11,6 +11,8 @@
 // page found is wiped when it is left, and a page the browser's
 // back-forward cache shows again starts blank and afresh: nothing of hers.
 
+import { _ } from "./i18n.js";
+
 const PRESSES = 3;
 const WINDOW_MS = 2000;
 
@@ -47,7 +49,9 @@ export function armQuickExit(doc) {
     }
     // Each press counted where the eyes go to leave: "Maj 1/3", "Maj 2/3".
     if (count) {
-      count.textContent = `Maj ${presses.length}/${PRESSES}`;
+      // Translators: the presses of the Shift key counted so far, shown beside
+      // "Quitter": "Maj 1/3". "Maj" is what French keyboards print on Shift.
+      count.textContent = _("Maj %(count)s/%(total)s", { count: presses.length, total: PRESSES });
       clearTimeout(forget);
       forget = setTimeout(() => {
         count.textContent = "";

@@ -6,6 +6,7 @@
 
 import { startAddressSearch } from "./address.js";
 import { anyOpen, buildCard, buildPoliceFirst } from "./cards.js";
+import { _, ngettext } from "./i18n.js";
 import { revealMap } from "./map-section.js";
 import { communeListing, findRefuges } from "./nearest.js";
 import { watchSnapshot } from "./snapshot.js";
@@ -16,14 +17,16 @@ const POSITION_OPTIONS = { enableHighAccuracy: false, timeout: 6000, maximumAge:
 // After the position, how long to wait for the server's word on the list
 // (only while a check is still under way, just after the page loaded).
 const WAIT_FOR_SERVER_MS = 1500;
-const NO_POSITION = "Position non disponible : choisissez votre commune.";
+const NO_POSITION = _("Position non disponible : choisissez votre commune.");
 // Said when the position was refused, and how to allow it next time.
-const POSITION_REFUSED =
-  "Position refusée : choisissez votre commune. Pour l'autoriser une autre fois : dans les réglages du navigateur, « Autorisations » ou « Confidentialité », puis « Position » pour ce site.";
-const POSITION_SLOW =
-  "Position non disponible (délai dépassé) : choisissez votre commune, ou réessayez près d'une fenêtre ou dehors.";
-const NO_LIST =
-  "Pas de connexion, et la liste des refuges n'est pas encore sur ce téléphone. En cas de danger, appelez le 17 ou le 112.";
+// Translators: « Autorisations », « Confidentialité » and « Position » name the browser's settings: use the words browsers show in your language (Permissions, Privacy, Location in English).
+const POSITION_REFUSED = _("Position refusée : choisissez votre commune. Pour l'autoriser une autre fois : dans les réglages du navigateur, « Autorisations » ou « Confidentialité », puis « Position » pour ce site.");
+const POSITION_SLOW = _("Position non disponible (délai dépassé) : choisissez votre commune, ou réessayez près d'une fenêtre ou dehors.");
+// Translators: %(police)s is 17 (the police), %(emergency)s is 112 (the European emergency number).
+const CALL_FOR_HELP = _("En cas de danger, appelez le %(police)s ou le %(emergency)s.", { police: "17", emergency: "112" });
+// The server's words too (angela.public.listings).
+const CALL_POLICE = _("En cas de danger, appelez le 17.");
+const NO_LIST = [_("Pas de connexion, et la liste des refuges n'est pas encore sur ce téléphone."), CALL_FOR_HELP].join(" ");
 
 function settings(root) {
   const data = root.dataset;
@@ -46,43 +49,61 @@ function locate() {
   });
 }
 
-// Where the list comes from, when it is not fresh from the server.
+// Where the list comes from, when it is not fresh from the server, and
+// when the server last confirmed it, if it ever did.
 function sourceLine(state, hoursKnown) {
-  const since = state.checkedAt ? ` du ${listDateText(state.checkedAt)}` : " enregistrée sur ce téléphone";
+  const date = state.checkedAt ? listDateText(state.checkedAt) : null;
   const lines = [];
   if (state.offline) {
-    lines.push(`Hors connexion — liste${since}.`);
+    // Translators: %(date)s: when the list kept on the phone was last checked, "29/11 à 14:02".
+    lines.push(date ? _("Hors connexion — liste du %(date)s.", { date }) : _("Hors connexion — liste enregistrée sur ce téléphone."));
   } else if (state.failed) {
-    lines.push(`Service indisponible — liste${since}.`);
+    // Translators: %(date)s: when the list kept on the phone was last checked, "29/11 à 14:02".
+    lines.push(date ? _("Service indisponible — liste du %(date)s.", { date }) : _("Service indisponible — liste enregistrée sur ce téléphone."));
   } else if (state.pending) {
     // The server has not answered yet: the phone's copy, said as such.
-    lines.push(`Connexion lente — liste${since}.`);
+    // Translators: %(date)s: when the list kept on the phone was last checked, "29/11 à 14:02".
+    lines.push(date ? _("Connexion lente — liste du %(date)s.", { date }) : _("Connexion lente — liste enregistrée sur ce téléphone."));
   }
   if (!hoursKnown) {
-    lines.push("Cette liste est trop ancienne pour dire ce qui est ouvert : horaires à vérifier.");
+    lines.push(_("Cette liste est trop ancienne pour dire ce qui est ouvert : horaires à vérifier."));
   }
   return lines.join(" ");
 }
 
-// `from` names where distances are measured: " de cette adresse", or "" for her.
-function summary(answer, nearby, from = "") {
+// The first of the refuges found, open within a short walk: from her, or
+// with `fromAddress`, from the address she typed.
+function firstOpen(first, fromAddress) {
+  const values = { name: first.name, minutes: first.walking_minutes };
+  if (first.walking_minutes < 1) {
+    return fromAddress
+      ? _("Le premier : %(name)s, à moins d'une minute à pied de cette adresse, ouvert.", values)
+      : _("Le premier : %(name)s, à moins d'une minute à pied, ouvert.", values);
+  }
+  return fromAddress
+    ? _("Le premier : %(name)s, à %(minutes)s min à pied de cette adresse, ouvert.", values)
+    : _("Le premier : %(name)s, à %(minutes)s min à pied, ouvert.", values);
+}
+
+// The status line's summary of what was found.
+function summary(answer, nearby, fromAddress = false) {
   const refuges = answer.refuges;
   if (refuges.length === 0) {
-    return "Aucun refuge n'est enregistré pour le moment. En cas de danger, appelez le 17.";
+    return [_("Aucun refuge n'est enregistré pour le moment."), CALL_POLICE].join(" ");
   }
   const first = refuges[0];
-  const count = refuges.length === 1 ? "1 refuge trouvé" : `${refuges.length} refuges trouvés`;
+  const count = refuges.length;
   if (!answer.hours_known) {
-    return `${count}, horaires à vérifier. En cas de danger, appelez le 17.`;
+    return [ngettext("%(count)s refuge trouvé, horaires à vérifier.", "%(count)s refuges trouvés, horaires à vérifier.", count), CALL_POLICE].join(" ");
   }
   if (!nearby) {
-    const far = first.open_now === true
-      ? `le plus proche ouvert est à ${distanceText(first.distance_m)} à vol d'oiseau`
-      : "aucun n'est ouvert";
-    return `${count}, ${far}. En cas de danger, appelez le 17.`;
+    const found = first.open_now === true
+      // Translators: %(distance)s is a distance such as "1,2 km", measured in a straight line.
+      ? ngettext("%(count)s refuge trouvé, le plus proche ouvert est à %(distance)s à vol d'oiseau.", "%(count)s refuges trouvés, le plus proche ouvert est à %(distance)s à vol d'oiseau.", count, { distance: distanceText(first.distance_m) })
+      : ngettext("%(count)s refuge trouvé, aucun n'est ouvert.", "%(count)s refuges trouvés, aucun n'est ouvert.", count);
+    return [found, CALL_POLICE].join(" ");
   }
-  const walk = first.walking_minutes < 1 ? "moins d'une minute" : `${first.walking_minutes} min`;
-  return `${count}. Le premier : ${first.name}, à ${walk} à pied${from}, ouvert.`;
+  return [ngettext("%(count)s refuge trouvé.", "%(count)s refuges trouvés.", count), firstOpen(first, fromAddress)].join(" ");
 }
 
 // Fill the results section: `shown` gives its title, why these refuges,
@@ -115,29 +136,34 @@ function render(root, page, refuges, shown) {
 }
 
 // The nearest refuges to her position (`accuracy` says how sure it is), or
-// with `address`, to the address she typed.
+// with `address`, to the address she typed. Where the server's page says the
+// same (index.html), the words are its own, no-break spaces included: one
+// message for both.
 function showNearest(root, page, answer, state, { accuracy = "", address = null }) {
   const walkLimit = state.index.walkLimit;
   const nearby = anyOpen(answer.refuges, walkLimit);
   let why = answer.within_territory
-    ? "Classés du plus proche au plus éloigné de vous, les refuges ouverts d'abord."
-    : "Vous semblez être hors de Melun Val de Seine : voici les refuges du territoire les plus proches de vous.";
+    ? _("Classés du plus proche au plus éloigné de vous, les refuges ouverts d'abord.")
+    : _("Vous semblez être hors de Melun Val de Seine : voici les refuges du territoire les plus proches de vous.");
   if (address) {
-    why = "Affichés pour l'adresse que vous avez tapée : classés du plus proche au plus éloigné de cette adresse, les refuges ouverts d'abord.";
+    why = _("Affichés pour l'adresse que vous avez tapée\u00a0: classés du plus proche au plus éloigné de cette adresse, les refuges ouverts d'abord.");
   }
   if (!nearby && answer.hours_known && answer.refuges[0]?.open_now === true) {
     why = address
-      ? "Aucun refuge ouvert tout près de cette adresse : en premier, le refuge ouvert le plus proche ; puis les plus proches de l'adresse."
-      : "Aucun refuge ouvert tout près : en premier, le refuge ouvert le plus proche ; puis les plus proches de vous.";
+      ? _("Aucun refuge ouvert tout près de cette adresse : en premier, le refuge ouvert le plus proche ; puis les plus proches de l'adresse.")
+      : _("Aucun refuge ouvert tout près : en premier, le refuge ouvert le plus proche ; puis les plus proches de vous.");
   }
   let policeFirst = null;
   if (!answer.hours_known) {
-    policeFirst = "Impossible de savoir ce qui est ouvert avec cette liste.";
+    policeFirst = _("Impossible de savoir ce qui est ouvert avec cette liste.");
   } else if (!nearby) {
-    policeFirst = `Aucun refuge ouvert à moins de ${walkLimit} minutes à pied${address ? " de cette adresse" : ""}.`;
+    policeFirst = address
+      ? _("Aucun refuge ouvert à moins de %(minutes)s minutes à pied de cette adresse.", { minutes: walkLimit })
+      : _("Aucun refuge ouvert à moins de %(minutes)s minutes à pied.", { minutes: walkLimit });
   }
   const cards = render(root, page, answer.refuges, {
-    title: address ? `Refuges près de ${address}` : "Refuges les plus proches de vous",
+    // Translators: %(address)s is an address, as the national address base writes it.
+    title: address ? _("Refuges près de %(address)s", { address }) : _("Refuges les plus proches de vous"),
     why: [why, accuracy].filter(Boolean).join(" "),
     source: sourceLine(state, answer.hours_known),
     policeFirst,
@@ -150,10 +176,13 @@ function showNearest(root, page, answer, state, { accuracy = "", address = null 
 function showCommune(root, page, listing, state) {
   const name = listing.commune.name;
   return render(root, page, listing.refuges, {
-    title: `Refuges à ${name}`,
+    // Translators: %(name)s is the name of a commune (a town).
+    title: _("Refuges à %(name)s", { name }),
     why: listing.in_commune
-      ? `Affichés parce que vous avez choisi ${name} : classés du plus proche au plus éloigné du centre de la commune, les refuges ouverts d'abord.`
-      : `Aucun refuge à ${name} pour l'instant : voici les plus proches de la commune, les refuges ouverts d'abord.`,
+      // Translators: %(commune)s is the name of a commune (a town).
+      ? _("Affichés parce que vous avez choisi %(commune)s\u00a0: classés du plus proche au plus éloigné du centre de la commune, les refuges ouverts d'abord.", { commune: name })
+      // Translators: %(commune)s is the name of a commune (a town).
+      : _("Aucun refuge à %(commune)s pour l'instant\u00a0: voici les plus proches de la commune, les refuges ouverts d'abord.", { commune: name }),
     source: sourceLine(state, listing.hours_known),
     policeFirst: listing.police_message,
   });
@@ -200,8 +229,8 @@ export function startFinder(root) {
     }
     event.preventDefault();
     const cards = showCommune(root, page, listing, state);
-    const count = cards.length === 1 ? "1 refuge" : `${cards.length} refuges`;
-    say(`${count} à ${listing.commune.name}, d'après la liste gardée sur ce téléphone.`);
+    // Translators: %(commune)s is the name of a commune (a town).
+    say(ngettext("%(count)s refuge à %(commune)s, d'après la liste gardée sur ce téléphone.", "%(count)s refuges à %(commune)s, d'après la liste gardée sur ce téléphone.", cards.length, { commune: listing.commune.name }));
     bringIntoView(status);
     revealMap(root.querySelector("[data-map-section]"), cards);
   });
@@ -217,9 +246,10 @@ export function startFinder(root) {
       const { state } = snapshot;
       const answer = findRefuges(state.index, place.lat, place.lon, Date.now());
       const shown = showNearest(root, page, answer, state, { address: place.label });
-      say(summary(answer, shown.nearby, " de cette adresse"));
+      say(summary(answer, shown.nearby, true));
       bringIntoView(status);
-      const origin = { lat: place.lat, lon: place.lon, label: "Adresse tapée" };
+      // Translators: beside the mark of the address she typed, on the map.
+      const origin = { lat: place.lat, lon: place.lon, label: _("Adresse tapée") };
       revealMap(root.querySelector("[data-map-section]"), shown.cards, origin);
     },
   });
@@ -230,7 +260,7 @@ export function startFinder(root) {
     }
     button.setAttribute("aria-busy", "true");
     try {
-      say("Recherche de votre position…");
+      say(_("Recherche de votre position…"));
       let position;
       try {
         position = await locate();

@@ -4,13 +4,15 @@
 // background tiles wait until asked for: fetched from OpenStreetMap, they
 // would tell it where she is.
 
-const NO_MAP = "Carte indisponible pour le moment : tout est écrit ci-dessus.";
-const NO_TILES = "Fond de carte indisponible : les repères restent, et tout est écrit ci-dessus.";
+import { _ } from "./i18n.js";
+
+const NO_MAP = _("Carte indisponible pour le moment : tout est écrit ci-dessus.");
+const NO_TILES = _("Fond de carte indisponible : les repères restent, et tout est écrit ci-dessus.");
 // Around her position, or around the address she typed (`origin.label`).
 const tilesOnRequest = (origin) =>
-  `Le fond de carte n'est pas chargé : il viendrait d'OpenStreetMap, qui verrait alors ${
-    origin.label ? "le quartier de cette adresse" : "le quartier où vous êtes"
-  }.`;
+  origin.label
+    ? _("Le fond de carte n'est pas chargé : il viendrait d'OpenStreetMap, qui verrait alors le quartier de cette adresse.")
+    : _("Le fond de carte n'est pas chargé : il viendrait d'OpenStreetMap, qui verrait alors le quartier où vous êtes.");
 
 export async function revealMap(section, cards, origin = null) {
   if (!section || cards.length === 0) {
@@ -33,7 +35,7 @@ export async function revealMap(section, cards, origin = null) {
       ask.hidden = false;
       ask.onclick = () => {
         ask.hidden = true;
-        note.textContent = "Touchez un repère pour voir le refuge.";
+        note.textContent = _("Touchez un repère pour voir le refuge.");
         map.addTiles();
       };
     } else if (ask) {

@@ -3,6 +3,7 @@
 // as the list. Imported only when a list is on screen, with its stylesheet.
 
 import "../vendor/leaflet/leaflet.js";
+import { _ } from "./i18n.js";
 
 const { L } = globalThis;
 const maps = new WeakMap();
@@ -27,12 +28,16 @@ function loadStyles(href) {
 export async function showMap(container, cards, origin, { onTileError, tiles = true }) {
   await loadStyles(container.dataset.stylesheet);
   maps.get(container)?.remove();
-  // Leaflet speaks English: its controls are named here in French.
+  // Leaflet speaks English: its controls are named here in the page's language.
   const map = L.map(container, { scrollWheelZoom: false, zoomControl: false });
-  L.control.zoom({ zoomInTitle: "Agrandir la carte", zoomOutTitle: "Réduire la carte" }).addTo(map);
+  // Translators: the titles of the map's + and − buttons.
+  L.control.zoom({ zoomInTitle: _("Agrandir la carte"), zoomOutTitle: _("Réduire la carte") }).addTo(map);
   map.on("popupopen", (event) => {
-    event.popup.getElement()?.querySelector(".leaflet-popup-close-button")?.setAttribute("aria-label", "Fermer");
+    // Translators: the button that closes a refuge's card shown over the map.
+    event.popup.getElement()?.querySelector(".leaflet-popup-close-button")?.setAttribute("aria-label", _("Fermer"));
   });
+  // Leaflet's credit without its English tooltip.
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
   maps.set(container, map);
   let reported = false;
   const addTiles = () => {
@@ -70,7 +75,14 @@ export async function showMap(container, cards, origin, { onTileError, tiles = t
       popupAnchor: [0, -18],
     });
     const marker = L.marker(position, { icon, title: card.dataset.name, keyboard: true })
-      .bindPopup(() => card.cloneNode(true), { maxWidth: 300, autoPanPadding: [12, 12] })
+      // On a small phone, narrow enough to show whole beside the zoom
+      // buttons: the map less the room kept around it and the card's margins.
+      .bindPopup(() => card.cloneNode(true), {
+        maxWidth: Math.min(300, map.getSize().x - 112),
+        // Clear of the zoom buttons, top left in every language.
+        autoPanPaddingTopLeft: [60, 12],
+        autoPanPaddingBottomRight: [12, 12],
+      })
       .addTo(map);
     marker.label = `${index + 1}. ${card.dataset.name}`;
     markers.push(marker);
@@ -82,7 +94,8 @@ export async function showMap(container, cards, origin, { onTileError, tiles = t
     L.circleMarker(here, {
       radius: 9, weight: 3, color: "#ffffff", fillColor: "#1a5fb4", fillOpacity: 1, interactive: false,
     })
-      .bindTooltip(origin.label ?? "Vous êtes ici", { permanent: true, direction: "top", offset: [0, -8] })
+      // Translators: beside the mark of her own position, on the map.
+      .bindTooltip(origin.label ?? _("Vous êtes ici"), { permanent: true, direction: "top", offset: [0, -8] })
       .addTo(map);
     points.push(here);
   }

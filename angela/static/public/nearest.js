@@ -9,6 +9,7 @@
 
 import "../vendor/geographiclib/geographiclib-geodesic.min.js";
 import { anyOpen, openFirst } from "./cards.js";
+import { _ } from "./i18n.js";
 
 const { geodesic } = globalThis;
 const WGS84 = geodesic.Geodesic.WGS84;
@@ -238,17 +239,24 @@ export function communeListing(index, code, now) {
   const refuges = openFirst(found.map(fromCentre));
   let policeMessage = null;
   if (!refuges.some((refuge) => refuge.open_now === true)) {
-    policeMessage = inCommune
-      ? `Aucun refuge à ${commune.name} n'est ouvert en ce moment.`
-      : "Aucun des refuges les plus proches n'est ouvert en ce moment.";
+    // The server's words (angela.public.listings.commune_listing).
+    const values = { commune: commune.name };
+    const sentences = [
+      inCommune
+        // Translators: %(commune)s is the name of a commune (a town).
+        ? _("Aucun refuge à %(commune)s n'est ouvert en ce moment.", values)
+        : _("Aucun des refuges les plus proches n'est ouvert en ce moment."),
+    ];
     const accept = (position) => statusAt(index, position, now).open_now === true;
     for (const item of nearest(index, commune.lat, commune.lon, 1, accept)) {
       if (!refuges.some((refuge) => refuge.id === index.refuges[item.position].id)) {
         refuges.unshift(fromCentre(item));
-        policeMessage += ` En premier : le refuge ouvert le plus proche du centre de ${commune.name}.`;
+        // Translators: %(commune)s is the name of a commune (a town).
+        sentences.push(_("En premier : le refuge ouvert le plus proche du centre de %(commune)s.", values));
       }
     }
-    policeMessage += " En cas de danger, appelez le 17.";
+    sentences.push(_("En cas de danger, appelez le 17."));
+    policeMessage = sentences.join(" ");
   }
   return {
     commune,

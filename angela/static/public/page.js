@@ -7,6 +7,7 @@
 import { forgetAddress } from "./address.js";
 import { armNoWayBack, armQuickExit } from "./exit.js";
 import { startFinder } from "./finder.js";
+import { _ } from "./i18n.js";
 import { revealMap } from "./map-section.js";
 import { armReports } from "./report.js";
 import { armShare } from "./share.js";
@@ -67,7 +68,8 @@ const served = [...document.querySelectorAll("main [data-card][data-lat]")];
 if (served.length > 0) {
   const results = document.querySelector("[data-results]")?.dataset ?? {};
   const origin = results.originLat
-    ? { lat: Number(results.originLat), lon: Number(results.originLon), label: "Adresse tapée" }
+    // Translators: beside the mark of the address she typed, on the map.
+    ? { lat: Number(results.originLat), lon: Number(results.originLon), label: _("Adresse tapée") }
     : null;
   revealMap(document.querySelector("[data-map-section]"), served, origin);
 }
@@ -91,10 +93,17 @@ window.addEventListener("resize", measureBars);
 
 const worker = document.body.dataset.serviceWorker;
 if (worker && "serviceWorker" in navigator) {
-  // After the page is drawn: the first screen comes first.
-  window.addEventListener("load", () => {
+  // After the page is drawn: the first screen comes first. In another
+  // language than French, the page's words were read before this module
+  // ran (./i18n.js), and the page may have loaded already.
+  const register = () => {
     navigator.serviceWorker.register(worker).catch(() => {
       // Without it the page still works, online only.
     });
-  });
+  };
+  if (document.readyState === "complete") {
+    register();
+  } else {
+    window.addEventListener("load", register);
+  }
 }

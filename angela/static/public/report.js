@@ -5,16 +5,17 @@
 // and leaves when the network comes back. No position is ever sent: the
 // request holds only what the person chose and typed.
 
+import { _, ngettext } from "./i18n.js";
 import { deliver, isoWithOffset, keep, sendKept } from "./report-queue.js";
 
-const SENT = "Merci. Votre signalement est transmis à l'équipe du CIDFF.";
-const KEPT = "Pas de réseau : votre signalement partira dès que le téléphone retrouvera le réseau.";
-const SERVER_DOWN =
-  "Le service ne répond pas : votre signalement est gardé sur ce téléphone et partira dès qu'il répondra.";
-const NO_REASON = "Choisissez ce qui ne va pas.";
-const BAD_EMAIL = "Cette adresse e-mail n'est pas complète : vérifiez-la, ou laissez le champ vide.";
-const LATER = "Trop de signalements envoyés d'ici pour le moment : réessayez plus tard.";
-const REFUSED = "Le signalement n'a pas pu être envoyé : réessayez plus tard.";
+// Translators: the CIDFF is the women's rights information centre that trains the refuges; keep its name.
+const SENT = _("Merci. Votre signalement est transmis à l'équipe du CIDFF.");
+const KEPT = _("Pas de réseau : votre signalement partira dès que le téléphone retrouvera le réseau.");
+const SERVER_DOWN = _("Le service ne répond pas : votre signalement est gardé sur ce téléphone et partira dès qu'il répondra.");
+const NO_REASON = _("Choisissez ce qui ne va pas.");
+const BAD_EMAIL = _("Cette adresse e-mail n'est pas complète : vérifiez-la, ou laissez le champ vide.");
+const LATER = _("Trop de signalements envoyés d'ici pour le moment : réessayez plus tard.");
+const REFUSED = _("Le signalement n'a pas pu être envoyé : réessayez plus tard.");
 // How long the text field stays quiet before its counter is read aloud.
 const COUNT_PAUSE_MS = 1000;
 // A report kept because the server failed is tried again after this wait.
@@ -134,9 +135,12 @@ function arm(form, url) {
   let pause;
   text.addEventListener("input", () => {
     const left = Number(count.dataset.max) - text.value.length;
-    const plural = (number) => (Math.abs(number) > 1 ? "s" : "");
     count.textContent =
-      left >= 0 ? `Encore ${left} caractère${plural(left)}.` : `${-left} caractère${plural(left)} de trop.`;
+      left >= 0
+        // Translators: under the text field, how many characters may still be typed.
+        ? ngettext("Encore %(count)s caractère.", "Encore %(count)s caractères.", left)
+        // Translators: under the text field, how many characters to remove.
+        : ngettext("%(count)s caractère de trop.", "%(count)s caractères de trop.", -left);
     count.classList.toggle("is-error", left < 0);
     clearTimeout(pause);
     pause = setTimeout(() => {
@@ -217,15 +221,19 @@ async function answer(form, report, outcome) {
     await keepFor(form, report, SERVER_DOWN);
     setTimeout(() => sendKept(told).catch(() => {}), RETRY_MS);
   } else if (outcome.kind === "busy") {
-    say(form, outcome.error?.message ?? LATER + minutes(outcome.retryAfter), "error");
+    say(form, outcome.error?.message ?? tryLater(outcome.retryAfter), "error");
   } else {
     showError(form, outcome.error ?? { message: REFUSED });
   }
 }
 
-function minutes(seconds) {
+// Too many reports: try again later, in so many minutes when the server said.
+function tryLater(seconds) {
   const count = Math.ceil(Number(seconds) / 60);
-  return Number.isFinite(count) && count > 0 ? ` (dans ${count} minute${count > 1 ? "s" : ""})` : "";
+  if (!Number.isFinite(count) || count <= 0) {
+    return LATER;
+  }
+  return ngettext("Trop de signalements envoyés d'ici pour le moment : réessayez plus tard. (dans %(count)s minute)", "Trop de signalements envoyés d'ici pour le moment : réessayez plus tard. (dans %(count)s minutes)", count);
 }
 
 function keepFor(form, report, message) {
@@ -251,7 +259,7 @@ function done(form, message, state = "") {
   const closer = form.ownerDocument.createElement("button");
   closer.type = "button";
   closer.className = "button";
-  closer.textContent = "Fermer";
+  closer.textContent = _("Fermer");
   closer.addEventListener("click", () => close({ refocus: true }));
   const actions = form.ownerDocument.createElement("p");
   actions.className = "report-actions";

@@ -4,9 +4,12 @@
 // there is one, and otherwise "Copier le lien" comes beside it. What is
 // shared is the refuge's page, never her position: nothing here reads it.
 
-const COPIED = "Lien copié";
-const NOT_COPIED = "Le lien n'a pas pu être copié : envoyez-le par SMS.";
-const NOT_SHARED = "Le partage n'a pas abouti : envoyez le lien par SMS.";
+import { _ } from "./i18n.js";
+
+// Translators: said once the refuge page's link is copied, to be pasted in a message.
+const COPIED = _("Lien copié");
+const NOT_COPIED = _("Le lien n'a pas pu être copié : envoyez-le par SMS.");
+const NOT_SHARED = _("Le partage n'a pas abouti : envoyez le lien par SMS.");
 
 export function armShare(block) {
   const { shareTitle: title, shareText: text, shareUrl: url } = block.dataset;

@@ -1,24 +1,31 @@
-// Words the cards show, computed in the browser from the API's fields. Each
-// function mirrors its server twin, so both kinds of list read the same:
+// Words the cards show, computed in the browser from the API's fields, in the
+// page's language (./i18n.js). Each function mirrors its server twin, so
+// both kinds of list read the same:
 // describeStatus ↔ angela.core.hours.describe, walkText ↔
 // angela.core.walking.walk_text, phoneText ↔ angela.core.phones.for_display
 // (French numbers); tests/golden/ holds the cases both must pass.
 
-const WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"];
+import { _, clockOptions, lang, locale } from "./i18n.js";
+
+// The numbers and dates of every language in the digits of shop fronts and
+// phone numbers (0-9), as the server writes them (angela.core.i18n).
+const LOCALE = `${locale}-u-nu-latn`;
+const FRENCH = lang === "fr";
 const MONTHS = [
   "janvier", "février", "mars", "avril", "mai", "juin",
   "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 ];
-const UNKNOWN_HOURS = "Horaires non renseignés";
 // Past the end of the phone's list of opening times: no claim either way.
-export const STALE_HOURS = "Horaires à vérifier";
+export const STALE_HOURS = _("Horaires à vérifier");
 // From this hour, a change before NIGHT_ENDS_HOUR the next day is "cette nuit".
 const EVENING_HOUR = 18;
 const NIGHT_ENDS_HOUR = 6;
-// Eight directions, clockwise from north, as a person says them, with an arrow.
+// Eight directions, clockwise from north, as a person says them, with an
+// arrow; the arrows point at the compass, so they are the same right to left.
 const DIRECTIONS = [
-  ["au nord", "↑"], ["au nord-est", "↗"], ["à l'est", "→"], ["au sud-est", "↘"],
-  ["au sud", "↓"], ["au sud-ouest", "↙"], ["à l'ouest", "←"], ["au nord-ouest", "↖"],
+  [_("au nord de vous"), "↑"], [_("au nord-est de vous"), "↗"], [_("à l'est de vous"), "→"],
+  [_("au sud-est de vous"), "↘"], [_("au sud de vous"), "↓"], [_("au sud-ouest de vous"), "↙"],
+  [_("à l'ouest de vous"), "←"], [_("au nord-ouest de vous"), "↖"],
 ];
 
 const parisClock = new Intl.DateTimeFormat("fr-FR", {
@@ -30,6 +37,12 @@ const parisClock = new Intl.DateTimeFormat("fr-FR", {
   minute: "2-digit",
   hourCycle: "h23",
 });
+const paris = (options) => new Intl.DateTimeFormat(LOCALE, { timeZone: "Europe/Paris", ...options });
+const clockFormat = paris({ ...clockOptions, minute: "2-digit" });
+const weekdayFormat = paris({ weekday: "long" });
+const dayMonthFormat = paris({ day: "numeric", month: "long" });
+const dayMonthDigits = paris({ day: "2-digit", month: "2-digit" });
+const calendarDay = new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
 
 function inParis(date) {
   const parts = Object.fromEntries(parisClock.formatToParts(date).map((p) => [p.type, p.value]));
@@ -37,49 +50,78 @@ function inParis(date) {
   return { day: day / 86400000, date: new Date(day), hour: parts.hour, minute: parts.minute };
 }
 
-function when(change, now, closing) {
+// "19:30" in French, "7:30 PM" in English: the time of day in Paris.
+function clock(date) {
+  if (FRENCH) {
+    const at = inParis(date);
+    return `${at.hour}:${at.minute}`;
+  }
+  return clockFormat.format(date);
+}
+
+// The open status in words (angela.core.hours.describe is its twin).
+function described(open, change, now) {
   const at = inParis(change);
   const days = at.day - inParis(now).day;
+  const words = { time: clock(change), weekday: weekdayFormat.format(change), date: dayMonthFormat.format(change) };
   // Closing at 00:00 tomorrow is what people call closing at midnight.
-  if (closing && days === 1 && at.hour === "00" && at.minute === "00") {
-    return "à minuit";
-  }
-  const time = `à ${at.hour}:${at.minute}`;
-  if (days <= 0) {
-    return time;
+  if (open && days === 1 && at.hour === "00" && at.minute === "00") {
+    return _("Ouvert · ferme à minuit");
   }
   // Said in the evening of a change in the small hours: it is tonight.
-  if (days === 1 && Number(at.hour) < NIGHT_ENDS_HOUR && Number(inParis(now).hour) >= EVENING_HOUR) {
-    return `cette nuit ${time}`;
+  const tonight = days === 1 && Number(at.hour) < NIGHT_ENDS_HOUR && Number(inParis(now).hour) >= EVENING_HOUR;
+  if (open) {
+    if (days <= 0) {
+      return _("Ouvert · ferme à %(time)s", words);
+    }
+    if (tonight) {
+      return _("Ouvert · ferme cette nuit à %(time)s", words);
+    }
+    if (days === 1) {
+      return _("Ouvert · ferme demain à %(time)s", words);
+    }
+    if (days < 7) {
+      return _("Ouvert · ferme %(weekday)s à %(time)s", words);
+    }
+    return _("Ouvert · ferme le %(date)s à %(time)s", words);
+  }
+  if (days <= 0) {
+    return _("Fermé · ouvre à %(time)s", words);
+  }
+  if (tonight) {
+    return _("Fermé · ouvre cette nuit à %(time)s", words);
   }
   if (days === 1) {
-    return `demain ${time}`;
+    return _("Fermé · ouvre demain à %(time)s", words);
   }
   if (days < 7) {
-    return `${WEEKDAYS[(at.date.getUTCDay() + 6) % 7]} ${time}`;
+    return _("Fermé · ouvre %(weekday)s à %(time)s", words);
   }
-  return `le ${at.date.getUTCDate()} ${MONTHS[at.date.getUTCMonth()]} ${time}`;
+  return _("Fermé · ouvre le %(date)s à %(time)s", words);
 }
 
 export function describeStatus(openNow, nextChange, now = new Date()) {
   if (openNow === null || openNow === undefined) {
-    return UNKNOWN_HOURS;
+    return _("Horaires non renseignés");
   }
-  if (openNow) {
-    return nextChange ? `Ouvert · ferme ${when(new Date(nextChange), now, true)}` : "Ouvert 24 h/24";
+  if (!nextChange) {
+    return openNow ? _("Ouvert 24 h/24") : _("Fermé");
   }
-  return nextChange ? `Fermé · ouvre ${when(new Date(nextChange), now, false)}` : "Fermé";
+  return described(openNow, new Date(nextChange), now);
 }
+
+const wholeNumber = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const tenthsNumber = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 export function distanceText(metres) {
   if (metres < 1000) {
-    return `${metres} m`;
+    return _("%(distance)s m", { distance: wholeNumber.format(metres) });
   }
   if (metres < 9950) {
     const tenths = Math.floor((metres + 50) / 100);
-    return `${Math.floor(tenths / 10)},${tenths % 10} km`;
+    return _("%(distance)s km", { distance: tenthsNumber.format(tenths / 10) });
   }
-  return `${Math.floor((metres + 500) / 1000)} km`;
+  return _("%(distance)s km", { distance: wholeNumber.format(Math.floor((metres + 500) / 1000)) });
 }
 
 // Past this walk, too far on foot: call the 17 or a taxi
@@ -87,20 +129,20 @@ export function distanceText(metres) {
 const FAR_WALK_MINUTES = 30;
 
 export function walkText(metres, minutes) {
-  const distance = `${distanceText(metres)} à vol d'oiseau`;
+  const distance = distanceText(metres);
   if (minutes > FAR_WALK_MINUTES) {
-    return `${distance} · trop loin à pied : appelez le 17 ou un taxi`;
+    return _("%(distance)s à vol d'oiseau · trop loin à pied : appelez le 17 ou un taxi", { distance });
   }
   if (minutes < 1) {
-    return `${distance} · moins d'une minute à pied`;
+    return _("%(distance)s à vol d'oiseau · moins d'une minute à pied", { distance });
   }
-  return `${distance} · ${minutes} min à pied`;
+  return _("%(distance)s à vol d'oiseau · %(minutes)s min à pied", { distance, minutes });
 }
 
 // "à 509 m du centre de Melun": a commune list is measured from the
 // commune, not from the person (angela.core.walking.from_centre_text).
 export function fromCentreText(metres, commune) {
-  return `à ${distanceText(metres)} du centre de ${commune}`;
+  return _("à %(distance)s du centre de %(commune)s", { distance: distanceText(metres), commune });
 }
 
 export function phoneText(e164) {
@@ -121,8 +163,8 @@ export function phoneText(e164) {
 // has no background.
 export function directionText(bearing) {
   const sector = Math.round((((bearing % 360) + 360) % 360) / 45) % 8;
-  const [words, arrow] = DIRECTIONS[sector];
-  return { text: `${words} de vous`, arrow };
+  const [text, arrow] = DIRECTIONS[sector];
+  return { text, arrow };
 }
 
 // The position's uncertainty, said only when it matters (over 100 m):
@@ -132,15 +174,13 @@ export function accuracyText(metres) {
     return "";
   }
   const rounded = metres < 1000 ? Math.ceil(metres / 50) * 50 : Math.ceil(metres / 100) * 100;
-  return `Position à ± ${distanceText(rounded)} près`;
+  return _("Position à ± %(distance)s près", { distance: distanceText(rounded) });
 }
 
 // "29/11 à 14:02", in Paris time, for the date of a kept list.
 export function listDateText(date) {
-  const at = inParis(date);
-  const day = String(at.date.getUTCDate()).padStart(2, "0");
-  const month = String(at.date.getUTCMonth() + 1).padStart(2, "0");
-  return `${day}/${month} à ${at.hour}:${at.minute}`;
+  // Translators: when the kept list of refuges was fetched: "29/11 à 14:02".
+  return _("%(day)s à %(time)s", { day: dayMonthDigits.format(date), time: clock(date) });
 }
 
 // "Vérifié le 12 octobre 2026" (1er for the first of the month) from the
@@ -152,6 +192,10 @@ export function checkedText(isoDay) {
   if (!found) {
     return null;
   }
-  const day = Number(found[3]);
-  return `Vérifié le ${day === 1 ? "1er" : day} ${MONTHS[Number(found[2]) - 1]} ${found[1]}`;
+  const [year, month, day] = [Number(found[1]), Number(found[2]), Number(found[3])];
+  // French says "1er octobre"; the other languages as Intl writes them.
+  const date = FRENCH
+    ? `${day === 1 ? "1er" : day} ${MONTHS[month - 1]} ${year}`
+    : calendarDay.format(new Date(Date.UTC(year, month - 1, day)));
+  return _("Vérifié le %(date)s", { date });
 }
