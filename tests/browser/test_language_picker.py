@@ -29,8 +29,10 @@ def prefix(code: str) -> str:
 
 @pytest.mark.parametrize("width", [320, 360])
 def test_the_top_bar_keeps_one_row_in_every_language(open_page, width, shoot):
+    page = open_page("/", viewport={"width": width, "height": 740})
+    site = page.url.rstrip("/")
     for code in LANGUAGES:
-        page = open_page(f"{prefix(code)}/", viewport={"width": width, "height": 740})
+        page.goto(f"{site}{prefix(code)}/")
         boxes = page.evaluate(BAR)
         assert len(boxes) == 3, code
         assert len({round(box["top"]) for box in boxes}) == 1, (code, width, boxes)
