@@ -5,6 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+
+
+class _CompiledTemplates(BytecodeCache):
+    """The templates compiled once per process, whatever the number of apps
+    made in it (the tests make one per test); a changed template has another
+    checksum, so it is compiled again."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self.compiled.get(bucket.key)
+        if found is not None:
+            bucket.bytecode_from_string(found)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED_TEMPLATES = _CompiledTemplates()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -20,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from angela.staff import support as staff_support
 
     app = Flask(__name__)
+    app.jinja_options = {**app.jinja_options, "bytecode_cache": _COMPILED_TEMPLATES}
     if test_config is None:
         app.config.from_mapping(config.from_environment(app.instance_path))
     else:
