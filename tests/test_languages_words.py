@@ -111,3 +111,10 @@ def test_the_offer_on_a_french_page_is_written_in_the_offered_language(client, c
     page = client.get("/", headers={"Accept-Language": f"{code},fr;q=0.5"}).get_data(as_text=True)
     offer = words(code, "Lire cette page en français")
     assert offer != "Lire cette page en français" and offer in page
+
+
+def test_the_made_up_test_language_is_not_served_and_its_refusal_is_french(client):
+    assert client.get("/ar/").status_code == 200
+    response = client.get("/en-XA/")
+    assert response.status_code == 404
+    assert '<html lang="fr" dir="ltr">' in response.get_data(as_text=True)

@@ -54,6 +54,9 @@ def _language_of_request() -> str:
 
 
 def _speak() -> None:
+    # French until known: a refused address is answered in French, never in
+    # the language of the thread's previous request.
+    i18n.speak(i18n.SOURCE)
     i18n.speak(_language_of_request())
 
 
