@@ -118,3 +118,11 @@ def test_the_made_up_test_language_is_not_served_and_its_refusal_is_french(clien
     response = client.get("/en-XA/")
     assert response.status_code == 404
     assert '<html lang="fr" dir="ltr">' in response.get_data(as_text=True)
+
+
+def test_a_request_in_arabic_leaves_french_behind_it(client):
+    """The test client runs the app in the test's own thread, as a command
+    would after a request: the language ends with the request."""
+    assert client.get("/ar/").status_code == 200
+    assert i18n.language().code == "fr"
+    assert i18n.gettext("Fermé") == "Fermé"

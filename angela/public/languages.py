@@ -60,6 +60,12 @@ def _speak() -> None:
     i18n.speak(_language_of_request())
 
 
+def _back_to_french(_error: BaseException | None) -> None:
+    # The request's language ends with it: whatever runs next in this
+    # thread (another request, a command, a test) starts from French.
+    i18n.speak(i18n.SOURCE)
+
+
 def _pop_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
     if values is not None:
         values.pop("lang", None)
@@ -135,6 +141,7 @@ def generated_assets() -> dict[str, bytes]:
 def init_app(app: Flask) -> None:
     app.url_map.converters["lang"] = LanguageConverter
     app.before_request(_speak)
+    app.teardown_request(_back_to_french)
     app.url_value_preprocessor(_pop_language)
     app.url_defaults(_add_language)
     app.after_request(vary_on_language)
