@@ -102,23 +102,28 @@ def address_in(code: str, external: bool = False) -> str:
     return url_for(endpoint, lang=code, _external=external, **values)
 
 
+def language_offer() -> tuple[i18n.Language, str] | None:
+    """Return the language a French page offers and the line offering it,
+    in that language; asked by the public layout only, so that no other
+    answer depends on the browser's languages."""
+    offer = offered()
+    if offer is None:
+        return None
+    with i18n.speaking(offer.code):
+        # Translators: shown on a French page to a browser that prefers
+        # this language, linking to this page in it: "Read this page in
+        # English" (in English), "Leer esta página en español"…
+        return offer, i18n.gettext("Lire cette page en français")
+
+
 def _context() -> dict[str, Any]:
     current = i18n.language()
-    offer = offered()
-    offer_text = None
-    if offer is not None:
-        with i18n.speaking(offer.code):
-            # Translators: shown on a French page to a browser that prefers
-            # this language, linking to this page in it: "Read this page in
-            # English" (in English), "Leer esta página en español"…
-            offer_text = i18n.gettext("Lire cette page en français")
     words = None if current.code == i18n.SOURCE else f"i18n/{current.code}.json"
     return {
         "language": current,
         "languages": list(i18n.LANGUAGES.values()),
         "address_in": address_in,
-        "offered": offer,
-        "offer_text": offer_text,
+        "language_offer": language_offer,
         "words_asset": words,
     }
 

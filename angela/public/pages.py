@@ -89,8 +89,7 @@ def home_html() -> bytes:
         chosen=None,
         unknown_commune=False,
         listing=None,
-        offered=None,
-        offer_text=None,
+        language_offer=lambda: None,
     )
 
 
