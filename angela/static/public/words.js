@@ -50,12 +50,8 @@ function inParis(date) {
   return { day: day / 86400000, date: new Date(day), hour: parts.hour, minute: parts.minute };
 }
 
-// "19:30" in French, "7:30 PM" in English: the time of day in Paris.
+// "19:30" in French, "2:00 ص" in Arabic: the time of day in Paris.
 function clock(date) {
-  if (FRENCH) {
-    const at = inParis(date);
-    return `${at.hour}:${at.minute}`;
-  }
   return clockFormat.format(date);
 }
 
